@@ -1,0 +1,107 @@
+package io.sessionflow.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.gateway.http.Router;
+import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.store.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP gateway: accepts runs onto Kafka and serves runs from Postgres. */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewaySettings settings;
+    private final Database database;
+    private final KafkaClients clients;
+    private final ComponentRegistry components;
+    private final Router router;
+    private KafkaProducer<String, byte[]> producer;
+    private CompletionWaiter waiter;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    public Gateway(GatewaySettings settings, Database database, KafkaClients clients, ComponentRegistry components) {
+        this.settings = settings;
+        this.database = database;
+        this.clients = clients;
+        this.components = components;
+        this.router = new Router(settings.maxBodyBytes());
+    }
+
+    public Gateway start() {
+        producer = clients.producer("gateway");
+        waiter = new CompletionWaiter(clients).start();
+        new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC()),
+                waiter, database, settings).register(router);
+        new HealthApi(database).register(router);
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(settings.httpThreads(), r -> {
+            Thread thread = new Thread(r, "gateway-http-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not listen on " + settings.host() + ":" + settings.port(), e);
+        }
+        server.createContext("/", router);
+        server.setExecutor(executor);
+        server.start();
+        log.info("gateway listening on {}", url());
+        return this;
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
+        return "http://" + host + ":" + server.getAddress().getPort();
+    }
+
+    public java.util.List<String> routes() {
+        return router.routes();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(1);
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (waiter != null) {
+            waiter.close();
+        }
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    /** Liveness (the process answers) and readiness (Postgres answers). */
+    private record HealthApi(Database database) {
+        void register(Router router) {
+            router.route("GET", "/health/live", call -> call.respond(200, Map.of("status", "up")));
+            router.route("GET", "/health/ready", call -> {
+                try {
+                    database.withConnection(c -> c.isValid(2));
+                    call.respond(200, Map.of("status", "ready"));
+                } catch (RuntimeException e) {
+                    call.respond(503, Map.of("status", "not_ready", "reason", "postgres unreachable"));
+                }
+            });
+        }
+    }
+}

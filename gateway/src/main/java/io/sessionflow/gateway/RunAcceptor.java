@@ -1,0 +1,82 @@
+package io.sessionflow.gateway;
+
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.RunInput;
+import io.sessionflow.event.RunRequested;
+import io.sessionflow.gateway.http.ApiException;
+import io.sessionflow.kafka.Topic;
+import io.sessionflow.run.RunRegistration;
+import io.sessionflow.run.SessionMismatchException;
+import io.sessionflow.store.Database;
+import io.sessionflow.store.RunStatus;
+import io.sessionflow.store.RunStore;
+import io.sessionflow.store.SessionStore;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable acceptance: a run is stored as pending in Postgres, then published, and only when Kafka
+ * has acknowledged the record is it accepted. If the publish fails, the stored run is marked failed
+ * and the caller gets a 503, so no accepted run is ever left without a request on the topic.
+ */
+final class RunAcceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(RunAcceptor.class);
+
+    private final Database database;
+    private final ComponentRegistry components;
+    private final Producer<String, byte[]> producer;
+    private final Topic<RunRequested> topic;
+    private final Clock clock;
+    private final RunStore runs = new RunStore();
+    private final RunRegistration registration = new RunRegistration(new SessionStore(), runs);
+
+    RunAcceptor(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<RunRequested> topic, Clock clock) {
+        this.database = database;
+        this.components = components;
+        this.producer = producer;
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    /** Validates against the configuration and builds the request; nothing is stored yet. */
+    RunRequested prepare(ComponentType type, String componentId, RunRequestBody body) {
+        ComponentDefinition component = components.find(type, componentId).orElseThrow(() -> new ApiException(404,
+                "unknown_component", "unknown " + type.wireName() + " '" + componentId + "'", null));
+        String sessionId = body.sessionId() != null ? body.sessionId() : UUID.randomUUID().toString();
+        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, body.userId(), type,
+                component.id(), new RunInput(body.message()), body.sessionState(), body.overwriteSessionState(), body.overrides(),
+                clock.instant());
+    }
+
+    /** Stores the run as pending, then publishes it and waits for Kafka's acknowledgement. */
+    void accept(RunRequested request) {
+        ComponentDefinition component = components.find(request.componentType(), request.componentId()).orElseThrow();
+        try {
+            database.inTransaction(c -> registration.register(c, request, component.sessionState()));
+        } catch (SessionMismatchException e) {
+            throw e.kind() == SessionMismatchException.Kind.OTHER_USER
+                    ? ApiException.notFound(e.getMessage())
+                    : new ApiException(409, "session_conflict", e.getMessage(), "session_id");
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request))).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.error("run {} could not be published; marking it failed", request.runId(), e);
+            database.withConnection(c -> runs.finishUnsuccessfully(c, request.runId(), RunStatus.FAILED, "could not publish the run to Kafka"));
+            throw new ApiException(503, "queue_unavailable", "the run queue is unavailable; try again later", null);
+        }
+    }
+}

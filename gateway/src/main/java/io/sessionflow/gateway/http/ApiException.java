@@ -1,0 +1,36 @@
+package io.sessionflow.gateway.http;
+
+/** An answer other than success, sent as {@code {"error": {"status", "code", "message", "field"?}}}. */
+public final class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String field;
+
+    public ApiException(int status, String code, String message, String field) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.field = field;
+    }
+
+    public static ApiException badRequest(String field, String message) {
+        return new ApiException(400, "invalid_request", message, field);
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(404, "not_found", message, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,118 @@
+package io.sessionflow.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.sessionflow.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** One HTTP exchange with its path parameters: reads the bounded JSON body and query, writes JSON. */
+public final class HttpCall {
+
+    private final HttpExchange exchange;
+    private final Map<String, String> pathParams;
+    private final Map<String, String> query;
+    private final int maxBodyBytes;
+
+    HttpCall(HttpExchange exchange, Map<String, String> pathParams, int maxBodyBytes) {
+        this.exchange = exchange;
+        this.pathParams = pathParams;
+        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public String path(String name) {
+        return pathParams.get(name);
+    }
+
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name));
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    }
+
+    /** A strict boolean query parameter: absent is {@code defaultValue}, anything but true/false is a 400. */
+    public boolean queryFlag(String name, boolean defaultValue) {
+        Optional<String> value = query(name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (value.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest(name, name + " must be true or false");
+        };
+    }
+
+    /** The body as JSON. Over the size limit is a 413; malformed JSON is a 400 saying where. */
+    public JsonNode jsonBody() {
+        byte[] body = readBody();
+        if (body.length == 0) {
+            throw ApiException.badRequest(null, "the request needs a JSON body");
+        }
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            throw new ApiException(400, "malformed_json", "the body is not valid JSON: " + detail, null);
+        }
+    }
+
+    private byte[] readBody() {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw new ApiException(413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes", null);
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.badRequest(null, "could not read the body: " + e.getMessage());
+        }
+    }
+
+    public void respond(int status, Object body) {
+        byte[] bytes = Json.toBytes(body);
+        try {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            // The client went away; there is nobody left to tell.
+        }
+    }
+
+    public void respondError(ApiException error) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("status", error.status());
+        detail.put("code", error.code());
+        detail.put("message", error.getMessage());
+        if (error.field() != null) {
+            detail.put("field", error.field());
+        }
+        respond(error.status(), Map.of("error", detail));
+    }
+
+    private static Map<String, String> parseQuery(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.putIfAbsent(key, value);
+        }
+        return params;
+    }
+}

@@ -1,0 +1,96 @@
+package io.sessionflow.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.json.Json;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The examples of Agno's session documentation, run end to end through the real gateway, Kafka,
+ * run-worker and Postgres, with the transcript printed. Each step also checks what it shows, so the
+ * demo fails loudly (exit 1) instead of printing a wrong story.
+ */
+final class Demo {
+
+    private final GatewayClient gateway;
+    private final PrintStream out;
+    private final List<String> failures = new ArrayList<>();
+
+    Demo(GatewayClient gateway, PrintStream out) {
+        this.gateway = gateway;
+        this.out = out;
+    }
+
+    /** @return the checks that failed; empty when the demo showed what it should */
+    List<String> run() {
+        out.println("Sessionflow demo: every run below goes gateway -> Kafka -> run-worker -> model -> Postgres.");
+        out.println("The model is the built-in local model: it answers by reporting the context it received.");
+
+        section("Agent 'personal-assistant': session state is stored and loaded back from Postgres");
+        statePair("agents", "personal-assistant", "user_1", "user_1_session_1", "John", 30);
+        statePair("agents", "personal-assistant", "user_2", "user_2_session_1", "Jane", 25);
+
+        section("Team 'personal-team' (no members): the same runs on team sessions");
+        statePair("teams", "personal-team", "user_1", "user_1_team_session_1", "John", 30);
+        statePair("teams", "personal-team", "user_2", "user_2_team_session_1", "Jane", 25);
+        JsonNode teamRun = gateway.get("/v1/runs/" + lastRunId).body();
+        check("team run is typed team", "team".equals(teamRun.path("component_type").asText()));
+
+        section("Agent 'chat-with-history': the previous exchange is in the next run's context");
+        step("agents", "chat-with-history", "user_1", "user_1_history_session", "My favorite color is blue", null);
+        JsonNode second = step("agents", "chat-with-history", "user_1", "user_1_history_session", "What's my favorite color?", null);
+        check("the second run's history holds the first exchange",
+                second.path("content").asText().contains("user: \"My favorite color is blue\""));
+
+        out.println();
+        out.println(failures.isEmpty() ? "Demo finished: every check passed." : "Demo FAILED: " + failures);
+        return failures;
+    }
+
+    private void statePair(String kind, String component, String user, String session, String name, int age) {
+        ObjectNode state = Json.object().put("user_name", name).put("age", age);
+        JsonNode first = step(kind, component, user, session, "What is my name?", state);
+        check(session + ": first run sees the state it was given",
+                first.path("content").asText().contains("Users name is " + name + " and age is " + age));
+        JsonNode second = step(kind, component, user, session, "How old am I?", null);
+        check(session + ": second run, sent without state, sees the state stored in Postgres",
+                second.path("content").asText().contains("Users name is " + name + " and age is " + age));
+        check(session + ": runs are numbered 1 and 2", first.path("run_index").asInt() == 1 && second.path("run_index").asInt() == 2);
+    }
+
+    private String lastRunId;
+
+    private JsonNode step(String kind, String component, String user, String session, String message, ObjectNode state) {
+        ObjectNode body = Json.object().put("message", message).put("user_id", user).put("session_id", session);
+        if (state != null) {
+            body.set("session_state", state);
+        }
+        out.println();
+        out.println("> " + user + " on session " + session + (state != null ? " with session_state " + state : " (no state sent)"));
+        out.println("> " + message);
+        GatewayClient.Response response = gateway.run(kind, component, body);
+        JsonNode run = response.body();
+        lastRunId = run.path("run_id").asText();
+        if (response.status() != 200) {
+            check("run answered 200 (got " + response.status() + ": " + run + ")", false);
+            return run;
+        }
+        out.println("< run " + run.path("run_index").asText() + " " + run.path("status").asText() + " (" + run.path("model").asText() + ")");
+        run.path("content").asText().lines().forEach(line -> out.println("  " + line));
+        return run;
+    }
+
+    private void section(String title) {
+        out.println();
+        out.println("== " + title + " ==");
+    }
+
+    private void check(String what, boolean ok) {
+        if (!ok) {
+            failures.add(what);
+            out.println("  CHECK FAILED: " + what);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.sessionflow.launcher;
+
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.config.Env;
+import io.sessionflow.config.PipelineSettings;
+import io.sessionflow.context.ContextWorker;
+import io.sessionflow.gateway.Gateway;
+import io.sessionflow.gateway.GatewaySettings;
+import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.kafka.TopicSetup;
+import io.sessionflow.model.ConfiguredModels;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.runworker.RunProcessor;
+import io.sessionflow.runworker.RunWorker;
+import io.sessionflow.runworker.RunWorkerSettings;
+import io.sessionflow.store.Database;
+import io.sessionflow.summarizer.SummarizerWorker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the services of one process from its configuration: the database (migrated), the Kafka
+ * clients (topics created), the components and the models. Services started here are stopped in
+ * reverse order by {@link #close()}.
+ */
+final class Pipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final Env env;
+    private final PipelineSettings settings;
+    private final Database database;
+    private final KafkaClients clients;
+    private final ComponentRegistry components;
+    private final ModelCatalog models;
+    private final List<AutoCloseable> services = new ArrayList<>();
+
+    private Pipeline(Env env, PipelineSettings settings, ModelCatalog models) {
+        this.env = env;
+        this.settings = settings;
+        this.components = ComponentRegistry.load(settings.componentsFile());
+        this.models = models != null ? models : new ConfiguredModels(settings.model());
+        this.clients = new KafkaClients(settings.kafka());
+        this.database = Database.open(settings.database(), "sessionflow");
+        TopicSetup.ensureTopics(clients);
+    }
+
+    /** Reads and checks the whole configuration first, reporting every problem at once. */
+    static Pipeline open(Env env) {
+        return open(env, null);
+    }
+
+    static Pipeline open(Env env, ModelCatalog models) {
+        PipelineSettings settings = PipelineSettings.read(env);
+        env.check();
+        log.info("configuration: {} {} {}", settings.kafka(), settings.database(), settings.model());
+        return new Pipeline(env, settings, models);
+    }
+
+    Gateway startGateway() {
+        GatewaySettings gatewaySettings = GatewaySettings.read(env);
+        env.check();
+        return track(new Gateway(gatewaySettings, database, clients, components).start());
+    }
+
+    RunWorker startRunWorker() {
+        RunWorkerSettings workerSettings = RunWorkerSettings.read(env);
+        env.check();
+        RunProcessor processor = new RunProcessor(database, components, models, workerSettings.backoff(), Clock.systemUTC());
+        return track(new RunWorker(clients, processor, workerSettings).start());
+    }
+
+    SummarizerWorker startSummarizer() {
+        return track(new SummarizerWorker(clients).start());
+    }
+
+    ContextWorker startContextWorker() {
+        return track(new ContextWorker(clients).start());
+    }
+
+    PipelineSettings settings() {
+        return settings;
+    }
+
+    private <T extends AutoCloseable> T track(T service) {
+        services.add(service);
+        return service;
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            try {
+                services.get(i).close();
+            } catch (Exception e) {
+                log.warn("could not stop {} cleanly: {}", services.get(i).getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        database.close();
+    }
+}

@@ -1,0 +1,184 @@
+package io.sessionflow.runworker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.event.RunCompleted;
+import io.sessionflow.event.RunFailed;
+import io.sessionflow.event.RunInput;
+import io.sessionflow.event.RunMetrics;
+import io.sessionflow.event.RunRequested;
+import io.sessionflow.json.Json;
+import io.sessionflow.model.ChatMessage;
+import io.sessionflow.model.ChatModel;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.model.ModelException;
+import io.sessionflow.model.ModelReply;
+import io.sessionflow.run.Backoff;
+import io.sessionflow.run.RunRegistration;
+import io.sessionflow.run.SessionMismatchException;
+import io.sessionflow.session.ContextBuilder;
+import io.sessionflow.session.ContextFlags;
+import io.sessionflow.session.SessionState;
+import io.sessionflow.store.Database;
+import io.sessionflow.store.RunRecord;
+import io.sessionflow.store.RunStatus;
+import io.sessionflow.store.RunStore;
+import io.sessionflow.store.Session;
+import io.sessionflow.store.SessionStore;
+import io.sessionflow.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one run request into a committed run and the event that announces it. Knows nothing of
+ * Kafka: the consumer loop hands it a parsed request and publishes what it returns.
+ *
+ * <p>Idempotent: a request whose run is already finished is not executed again; its outcome is
+ * returned from Postgres so the event can be re-emitted. Transient model and database failures are
+ * retried with bounded backoff; after the last try the run is stored as failed and the session
+ * state is left as it was.
+ */
+public final class RunProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(RunProcessor.class);
+
+    private final Database database;
+    private final ComponentRegistry components;
+    private final ModelCatalog models;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final SessionStore sessions = new SessionStore();
+    private final RunStore runs = new RunStore();
+    private final RunRegistration registration = new RunRegistration(sessions, runs);
+    private final TeamMembers teamMembers;
+
+    public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, Backoff backoff, Clock clock) {
+        this.database = Objects.requireNonNull(database, "null database");
+        this.components = Objects.requireNonNull(components, "null components");
+        this.models = Objects.requireNonNull(models, "null models");
+        this.backoff = Objects.requireNonNull(backoff, "null backoff");
+        this.clock = Objects.requireNonNull(clock, "null clock");
+        this.teamMembers = new TeamMembers(components, models);
+    }
+
+    public RunOutcome process(RunRequested request) {
+        Optional<RunRecord> stored = database.withConnection(c -> runs.find(c, request.runId()));
+        if (stored.isPresent() && stored.get().status().isFinished()) {
+            log.info("run {} is already {}; re-emitting its outcome without calling the model", request.runId(), stored.get().status().wireName());
+            return outcomeOf(stored.get());
+        }
+        Optional<ComponentDefinition> component = components.find(request.componentType(), request.componentId());
+        if (component.isEmpty()) {
+            return fail(request, "unknown " + request.componentType().wireName() + " '" + request.componentId() + "'");
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return execute(request, component.get());
+            } catch (SessionMismatchException e) {
+                return fail(request, e.getMessage());
+            } catch (RunAlreadyFinishedException e) {
+                return outcomeOf(database.withConnection(c -> runs.find(c, request.runId())).orElseThrow());
+            } catch (ModelException | StoreException | StaleSessionException e) {
+                if (!isRetryable(e) || attempt >= backoff.maxAttempts()) {
+                    return fail(request, describe(e) + (attempt > 1 ? " (after " + attempt + " attempts)" : ""));
+                }
+                log.warn("run {} attempt {} of {} failed, retrying: {}", request.runId(), attempt, backoff.maxAttempts(), describe(e));
+                backoff.sleepAfter(attempt);
+            }
+        }
+    }
+
+    private RunOutcome execute(RunRequested request, ComponentDefinition component) {
+        Session session = database.inTransaction(c -> {
+            Session registered = registration.register(c, request, component.sessionState());
+            runs.markRunning(c, request.runId());
+            return registered;
+        });
+        ObjectNode state = SessionState.apply(session.sessionState(), request.sessionState(), request.overwriteSessionState());
+        ContextFlags flags = ContextFlags.of(component, request.overrides());
+        List<ChatMessage> history = flags.historyRunsToLoad() == 0 ? List.of()
+                : database.withConnection(c -> runs.recentTurns(c, session.sessionId(), flags.historyRunsToLoad()));
+
+        List<TeamMembers.MemberAnswer> memberAnswers = teamMembers.ask(component, state, request);
+        String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
+        List<ChatMessage> messages = ContextBuilder.build(instructions, flags, state, request.userId(), history, request.input().message());
+
+        ChatModel model = models.forSpec(component.model());
+        Instant modelStart = clock.instant();
+        ModelReply reply = model.complete(messages);
+        Instant finished = clock.instant();
+        RunMetrics metrics = new RunMetrics(reply.inputTokens(), reply.outputTokens(),
+                Duration.between(modelStart, finished).toMillis(), Duration.between(request.requestedAt(), finished).toMillis());
+        List<ChatMessage> turns = List.of(messages.get(messages.size() - 1), ChatMessage.assistant(reply.content()));
+
+        int runIndex = database.inTransaction(c -> {
+            int index = sessions.recordRun(c, session.sessionId(), state, session.version())
+                    .orElseThrow(() -> new StaleSessionException(session.sessionId(), session.version()));
+            if (!runs.complete(c, request.runId(), index, reply.content(), turns, model.id(), metrics)) {
+                throw new RunAlreadyFinishedException();
+            }
+            teamMembers.store(c, runs, request, memberAnswers);
+            return index;
+        });
+        return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, request.runId(), request.sessionId(),
+                request.userId(), request.componentType(), request.componentId(), runIndex, request.input(), reply.content(),
+                model.id(), metrics, request.requestedAt(), finished));
+    }
+
+    /** Stores the run as failed (when it is stored at all) and returns the event saying so. */
+    private RunOutcome fail(RunRequested request, String error) {
+        log.warn("run {} failed: {}", request.runId(), error);
+        boolean finishedNow = database.withConnection(c -> runs.finishUnsuccessfully(c, request.runId(), RunStatus.FAILED, error));
+        if (!finishedNow) {
+            Optional<RunRecord> stored = database.withConnection(c -> runs.find(c, request.runId()));
+            if (stored.isPresent() && stored.get().status().isFinished()) {
+                return outcomeOf(stored.get());
+            }
+        }
+        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(),
+                request.componentType(), request.componentId(), RunStatus.FAILED.wireName(), error, request.requestedAt(), clock.instant()));
+    }
+
+    static RunOutcome outcomeOf(RunRecord run) {
+        if (run.status() == RunStatus.COMPLETED) {
+            JsonNode m = run.metrics() == null ? Json.object() : run.metrics();
+            RunMetrics metrics = new RunMetrics(m.path("input_tokens").asLong(), m.path("output_tokens").asLong(),
+                    m.path("model_latency_ms").asLong(), m.path("total_latency_ms").asLong());
+            return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, run.runId(), run.sessionId(), run.userId(),
+                    run.componentType(), run.componentId(), run.runIndex(), new RunInput(run.message()), run.content(), run.model(),
+                    metrics, run.createdAt(), run.completedAt()));
+        }
+        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, run.runId(), run.sessionId(), run.userId(),
+                run.componentType(), run.componentId(), run.status().wireName(), Objects.requireNonNullElse(run.error(), run.status().wireName()),
+                run.createdAt(), run.completedAt()));
+    }
+
+    private static boolean isRetryable(RuntimeException e) {
+        if (e instanceof ModelException model) {
+            return model.isTransient();
+        }
+        if (e instanceof StoreException store) {
+            return store.isTransient();
+        }
+        return e instanceof StaleSessionException;
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The run was cancelled or finished elsewhere while this worker executed it; its stored outcome stands. */
+    private static final class RunAlreadyFinishedException extends RuntimeException {
+        RunAlreadyFinishedException() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.sessionflow.runworker;
+
+import io.sessionflow.config.Env;
+import io.sessionflow.run.Backoff;
+import java.time.Duration;
+
+/**
+ * @param concurrency    runs executing at once (one per session), i.e. model calls in flight
+ * @param maxBuffered    records read but not finished before the worker stops fetching more
+ * @param shutdownGrace  how long stopping (or losing partitions) waits for runs in flight
+ */
+public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff) {
+
+    public static RunWorkerSettings read(Env env) {
+        int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", 256, 1, 10_000);
+        return new RunWorkerSettings(
+                env.string("SESSIONFLOW_RUN_WORKER_GROUP", "sessionflow.run-worker"),
+                concurrency,
+                env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * 4, 1, 1_000_000),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
+                new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", 4, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)));
+    }
+}

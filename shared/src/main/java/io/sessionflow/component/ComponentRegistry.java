@@ -1,0 +1,117 @@
+package io.sessionflow.component;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sessionflow.config.ConfigException;
+import io.sessionflow.config.ModelSettings;
+import io.sessionflow.event.ComponentType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agents and teams this deployment serves, read from a YAML or JSON file (YAML is a superset of
+ * JSON, so one parser reads both). Unknown fields are errors: a misspelt flag must not be ignored.
+ */
+public final class ComponentRegistry {
+
+    private static final String BUILT_IN = "builtin-components.yaml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Map<ComponentType, Map<String, ComponentDefinition>> byType;
+
+    private ComponentRegistry(List<ComponentDefinition> definitions) {
+        Map<ComponentType, Map<String, ComponentDefinition>> map = new LinkedHashMap<>();
+        for (ComponentType type : ComponentType.values()) {
+            map.put(type, new LinkedHashMap<>());
+        }
+        for (ComponentDefinition definition : definitions) {
+            map.get(definition.type()).put(definition.id(), definition);
+        }
+        this.byType = map;
+    }
+
+    /** The built-in examples, or the file's definitions when a path is given. */
+    public static ComponentRegistry load(Optional<Path> file) {
+        if (file.isEmpty()) {
+            return builtIn();
+        }
+        try (InputStream in = Files.newInputStream(file.get())) {
+            return parse(in, file.get().toString());
+        } catch (IOException e) {
+            throw new ConfigException("SESSIONFLOW_COMPONENTS: cannot read " + file.get() + ": " + e.getMessage());
+        }
+    }
+
+    public static ComponentRegistry builtIn() {
+        try (InputStream in = ComponentRegistry.class.getResourceAsStream("/" + BUILT_IN)) {
+            return parse(in, BUILT_IN);
+        } catch (IOException e) {
+            throw new IllegalStateException("built-in components are missing from the classpath", e);
+        }
+    }
+
+    static ComponentRegistry parse(InputStream in, String source) {
+        ComponentsFile file;
+        try {
+            file = YAML.readValue(in, ComponentsFile.class);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+        }
+        List<ComponentDefinition> all = new ArrayList<>();
+        file.agents().forEach(agent -> all.add(agent.withType(ComponentType.AGENT)));
+        file.teams().forEach(team -> all.add(team.withType(ComponentType.TEAM)));
+        validate(all, source);
+        return new ComponentRegistry(all);
+    }
+
+    private static void validate(List<ComponentDefinition> all, String source) {
+        List<String> problems = new ArrayList<>();
+        Map<String, ComponentDefinition> seen = new LinkedHashMap<>();
+        for (ComponentDefinition definition : all) {
+            String key = definition.type().wireName() + " " + definition.id();
+            if (seen.put(key, definition) != null) {
+                problems.add(source + ": " + key + " is defined twice");
+            }
+            if (definition.model() != null && !ModelSettings.isValidSpec(definition.model())) {
+                problems.add(source + ": " + key + ": model must be 'local' or 'openai:<model id>', got '" + definition.model() + "'");
+            }
+        }
+        for (ComponentDefinition definition : all) {
+            for (String member : definition.members()) {
+                if (!seen.containsKey("agent " + member)) {
+                    problems.add(source + ": team " + definition.id() + " names member '" + member + "', which is not a defined agent");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    public Optional<ComponentDefinition> find(ComponentType type, String id) {
+        return Optional.ofNullable(byType.get(type).get(id));
+    }
+
+    public Collection<ComponentDefinition> all(ComponentType type) {
+        return byType.get(type).values();
+    }
+
+    private record ComponentsFile(List<ComponentDefinition> agents, List<ComponentDefinition> teams) {
+        ComponentsFile {
+            agents = agents == null ? List.of() : agents;
+            teams = teams == null ? List.of() : teams;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.sessionflow.event;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A request to execute one run, as published on {@code runs.requested} (keyed by session id). This
+ * is a public API: external producers publish it straight to the topic.
+ */
+public record RunRequested(
+        int schemaVersion,
+        String runId,
+        String sessionId,
+        String userId,
+        ComponentType componentType,
+        String componentId,
+        RunInput input,
+        ObjectNode sessionState,
+        boolean overwriteSessionState,
+        RunOverrides overrides,
+        Instant requestedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public RunRequested {
+        if (schemaVersion != SCHEMA_VERSION) {
+            throw new IllegalArgumentException("unsupported schema_version " + schemaVersion + " (expected " + SCHEMA_VERSION + ")");
+        }
+        Ids.requireId(runId, "run_id");
+        Ids.requireId(sessionId, "session_id");
+        Objects.requireNonNull(componentType, "component_type is required");
+        Ids.requireId(componentId, "component_id");
+        Objects.requireNonNull(input, "input is required");
+        overrides = overrides == null ? RunOverrides.NONE : overrides;
+        requestedAt = requestedAt == null ? Instant.now() : requestedAt;
+    }
+}

@@ -1,0 +1,41 @@
+package io.sessionflow.kafka;
+
+import io.sessionflow.event.RunCompleted;
+import io.sessionflow.event.RunFailed;
+import io.sessionflow.event.RunRequested;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The topic contract (DESIGN.md section 3). Every topic is keyed by session id, so all work on one
+ * session lands on one partition, in order. The prefix lets several deployments share a cluster.
+ */
+public record Topics(String prefix) {
+
+    public static final String DEFAULT_PREFIX = "sessionflow.";
+
+    public Topics {
+        Objects.requireNonNull(prefix, "null topic prefix");
+    }
+
+    public Topic<RunRequested> runsRequested() {
+        return new Topic<>(prefix + "runs.requested", RunRequested.class);
+    }
+
+    public Topic<RunCompleted> runsCompleted() {
+        return new Topic<>(prefix + "runs.completed", RunCompleted.class);
+    }
+
+    public Topic<RunFailed> runsFailed() {
+        return new Topic<>(prefix + "runs.failed", RunFailed.class);
+    }
+
+    /** Original key and bytes of records that could not be processed; headers say why. */
+    public Topic<byte[]> runsDeadLetter() {
+        return new Topic<>(prefix + "runs.dlq", byte[].class);
+    }
+
+    public List<Topic<?>> all() {
+        return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter());
+    }
+}

@@ -1,0 +1,64 @@
+package io.sessionflow.model;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The built-in offline model. It is not a language model and says so in every answer: it is
+ * deterministic and reports what it was given (the rendered system message, the history and the
+ * new message), which is exactly what a demo or a test needs to see that session state and history
+ * really came back from Postgres.
+ */
+public final class LocalModel implements ChatModel {
+
+    public static final String LABEL = "[sessionflow local model: offline and deterministic, not an LLM; it reports the context it received]";
+    private static final int QUOTE_LIMIT = 120;
+
+    @Override
+    public String id() {
+        return "local";
+    }
+
+    @Override
+    public ModelReply complete(List<ChatMessage> messages) {
+        String system = messages.stream().filter(m -> m.role() == ChatMessage.Role.SYSTEM)
+                .map(ChatMessage::content).collect(Collectors.joining("\n"));
+        List<ChatMessage> conversation = messages.stream().filter(m -> m.role() != ChatMessage.Role.SYSTEM).toList();
+        List<ChatMessage> history = conversation.subList(0, Math.max(0, conversation.size() - 1));
+        String message = conversation.isEmpty() ? "" : conversation.get(conversation.size() - 1).content();
+
+        StringBuilder answer = new StringBuilder(LABEL).append('\n');
+        answer.append("Your message: ").append(quote(message, Integer.MAX_VALUE)).append('\n');
+        answer.append("System message: ").append(system.isEmpty() ? "(none)" : quote(system, Integer.MAX_VALUE)).append('\n');
+        if (history.isEmpty()) {
+            answer.append("History: (none)");
+        } else {
+            answer.append("History (").append(history.size()).append(" messages):");
+            for (ChatMessage turn : history) {
+                answer.append("\n  ").append(turn.role().wireName()).append(": ").append(quote(turn.content(), QUOTE_LIMIT));
+            }
+        }
+        String content = answer.toString();
+        return new ModelReply(content, countTokens(messages), countTokens(content));
+    }
+
+    private static String quote(String text, int limit) {
+        // An earlier answer of this model is quoted without its label, so history stays readable.
+        String body = text.startsWith(LABEL) ? text.substring(LABEL.length()).strip() : text;
+        String flat = body.replace("\n", " / ");
+        if (flat.length() > limit) {
+            flat = flat.substring(0, limit) + "...";
+        }
+        return "\"" + flat + "\"";
+    }
+
+    private static long countTokens(List<ChatMessage> messages) {
+        return messages.stream().mapToLong(m -> countTokens(m.content())).sum();
+    }
+
+    /** Whitespace-separated words: an honest stand-in for a tokenizer the local model does not have. */
+    private static long countTokens(String text) {
+        String trimmed = text.strip();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
+}

@@ -1,0 +1,64 @@
+package io.sessionflow.model;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.RateLimitException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import io.sessionflow.config.ModelSettings;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A chat-completions client for any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp
+ * server...), built on the official OpenAI Java SDK rather than hand-written HTTP: the SDK keeps up
+ * with the wire format, retries with backoff and honours {@code Retry-After}.
+ */
+public final class OpenAiChatModel implements ChatModel {
+
+    private final String modelId;
+    private final OpenAIClient client;
+
+    public OpenAiChatModel(String modelId, ModelSettings settings) {
+        this.modelId = Objects.requireNonNull(modelId, "null model id");
+        OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder()
+                .baseUrl(settings.openAiBaseUrl())
+                .timeout(settings.timeout())
+                .maxRetries(settings.maxRetries());
+        // Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
+        builder.apiKey(settings.openAiApiKey() == null ? "not-needed" : settings.openAiApiKey());
+        this.client = builder.build();
+    }
+
+    @Override
+    public String id() {
+        return ModelSettings.OPENAI_PREFIX + modelId;
+    }
+
+    @Override
+    public ModelReply complete(List<ChatMessage> messages) {
+        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(modelId);
+        for (ChatMessage message : messages) {
+            switch (message.role()) {
+                case SYSTEM -> params.addSystemMessage(message.content());
+                case USER -> params.addUserMessage(message.content());
+                case ASSISTANT -> params.addAssistantMessage(message.content());
+            }
+        }
+        try {
+            ChatCompletion completion = client.chat().completions().create(params.build());
+            String content = completion.choices().isEmpty() ? ""
+                    : completion.choices().get(0).message().content().orElse("");
+            long in = completion.usage().map(u -> u.promptTokens()).orElse(0L);
+            long out = completion.usage().map(u -> u.completionTokens()).orElse(0L);
+            return new ModelReply(content, in, out);
+        } catch (RateLimitException | InternalServerException | OpenAIIoException e) {
+            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, e);
+        } catch (OpenAIServiceException e) {
+            throw new ModelException("model " + modelId + " rejected the request: " + e.getMessage(), false, e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.sessionflow.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.model.ChatMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds what the model sees, in Agno's order: the system message (rendered instructions, then the
+ * optional {@code <session_state>} block), the history (oldest first, system messages never
+ * included), then the new user message.
+ */
+public final class ContextBuilder {
+
+    private ContextBuilder() {
+    }
+
+    /**
+     * @param history the user and assistant messages of the latest completed top-level runs, oldest first
+     */
+    public static List<ChatMessage> build(String instructions, ContextFlags flags, ObjectNode state, String userId,
+                                          List<ChatMessage> history, String message) {
+        List<ChatMessage> messages = new ArrayList<>();
+        String system = systemMessage(instructions, flags, state, userId);
+        if (!system.isEmpty()) {
+            messages.add(ChatMessage.system(system));
+        }
+        if (flags.addHistoryToContext()) {
+            messages.addAll(window(history, flags));
+        }
+        messages.add(ChatMessage.user(Placeholders.render(message, state, userId)));
+        return messages;
+    }
+
+    static String systemMessage(String instructions, ContextFlags flags, ObjectNode state, String userId) {
+        StringBuilder system = new StringBuilder(Placeholders.render(instructions, state, userId));
+        if (flags.addSessionStateToContext()) {
+            if (!system.isEmpty()) {
+                system.append("\n\n");
+            }
+            system.append("<session_state>\n").append(state.toPrettyString()).append("\n</session_state>");
+        }
+        return system.toString();
+    }
+
+    private static List<ChatMessage> window(List<ChatMessage> history, ContextFlags flags) {
+        List<ChatMessage> turns = history.stream().filter(m -> m.role() != ChatMessage.Role.SYSTEM).toList();
+        Integer limit = flags.numHistoryMessages();
+        if (limit != null && turns.size() > limit) {
+            return turns.subList(turns.size() - limit, turns.size());
+        }
+        return turns;
+    }
+}

@@ -1,0 +1,88 @@
+package io.sessionflow.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sessionflow.config.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The Postgres connection pool, migrated to the current schema when opened. Flyway takes a Postgres
+ * advisory lock, so several services starting at once migrate once.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public static Database open(DatabaseSettings settings, String poolName) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        if (settings.user() != null) {
+            config.setUsername(settings.user());
+        }
+        if (settings.password() != null) {
+            config.setPassword(settings.password());
+        }
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setPoolName(poolName);
+        config.setAutoCommit(true);
+        // Fail fast at start-up when the database is unreachable, with the pool's own message.
+        config.setInitializationFailTimeout(30_000);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new StoreException("could not migrate the database schema: " + e.getMessage(), e);
+        }
+        return new Database(dataSource);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Runs the work in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.apply(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs read-only or single-statement work on a pooled connection in auto-commit mode. */
+    public <T> T withConnection(TransactionWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.apply(connection);
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,168 @@
+package io.sessionflow.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.RunMetrics;
+import io.sessionflow.event.RunRequested;
+import io.sessionflow.json.Json;
+import io.sessionflow.model.ChatMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes run rows. A run is inserted once and finished once; nothing reads a session's whole history. */
+public final class RunStore {
+
+    private static final String COLUMNS = """
+            run_id, session_id, run_index, parent_run_id, user_id, component_type, component_id, status, input,
+            content, messages, model, metrics, error, created_at, started_at, completed_at""";
+
+    /** Stores the run as pending unless it is already stored. @return whether this call inserted it */
+    public boolean insertPending(Connection connection, RunRequested request, String parentRunId) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO runs (run_id, session_id, parent_run_id, user_id, component_type, component_id, status, input, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', CAST(? AS jsonb), ?)
+                ON CONFLICT (run_id) DO NOTHING""")) {
+            insert.setString(1, request.runId());
+            insert.setString(2, request.sessionId());
+            insert.setString(3, parentRunId);
+            insert.setString(4, request.userId());
+            insert.setString(5, request.componentType().wireName());
+            insert.setString(6, request.componentId());
+            insert.setString(7, Json.toText(inputOf(request)));
+            insert.setTimestamp(8, java.sql.Timestamp.from(request.requestedAt()));
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    public Optional<RunRecord> find(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE run_id = ?")) {
+            select.setString(1, runId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Marks a pending run as started; a finished run is left alone. */
+    public void markRunning(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE runs SET status = 'running', started_at = now(), updated_at = now()
+                 WHERE run_id = ? AND status = 'pending'""")) {
+            update.setString(1, runId);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Finishes an unfinished run as completed. Member runs of a team pass a null index: only
+     * top-level runs are numbered. @return whether the run was unfinished (and is now completed)
+     */
+    public boolean complete(Connection connection, String runId, Integer runIndex, String content, List<ChatMessage> turns,
+                            String model, RunMetrics metrics) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE runs SET status = 'completed', run_index = ?, content = ?, messages = CAST(? AS jsonb), model = ?,
+                                metrics = CAST(? AS jsonb), completed_at = now(), updated_at = now(),
+                                started_at = COALESCE(started_at, now())
+                 WHERE run_id = ? AND status IN ('pending', 'running')""")) {
+            update.setObject(1, runIndex, java.sql.Types.INTEGER);
+            update.setString(2, content);
+            update.setString(3, Json.toText(turns));
+            update.setString(4, model);
+            update.setString(5, Json.toText(metrics));
+            update.setString(6, runId);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /** Finishes an unfinished run as failed or cancelled. @return whether it was unfinished */
+    public boolean finishUnsuccessfully(Connection connection, String runId, RunStatus status, String error) throws SQLException {
+        if (status != RunStatus.FAILED && status != RunStatus.CANCELLED) {
+            throw new IllegalArgumentException("not an unsuccessful status: " + status);
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE runs SET status = ?, error = ?, completed_at = now(), updated_at = now()
+                 WHERE run_id = ? AND status IN ('pending', 'running')""")) {
+            update.setString(1, status.wireName());
+            update.setString(2, error);
+            update.setString(3, runId);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * The user and assistant turns of the session's latest completed top-level runs, oldest first.
+     * Reads at most {@code runs} rows by index, whatever the session's length.
+     */
+    public List<ChatMessage> recentTurns(Connection connection, String sessionId, int runs) throws SQLException {
+        if (runs <= 0) {
+            return List.of();
+        }
+        List<List<ChatMessage>> newestFirst = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT messages FROM runs
+                 WHERE session_id = ? AND run_index IS NOT NULL AND status = 'completed' AND parent_run_id IS NULL
+                 ORDER BY run_index DESC
+                 LIMIT ?""")) {
+            select.setString(1, sessionId);
+            select.setInt(2, runs);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    newestFirst.add(turns(Json.parse(rs.getString(1))));
+                }
+            }
+        }
+        Collections.reverse(newestFirst);
+        return newestFirst.stream().flatMap(List::stream).toList();
+    }
+
+    private static List<ChatMessage> turns(JsonNode messages) {
+        List<ChatMessage> turns = new ArrayList<>();
+        for (JsonNode message : messages) {
+            turns.add(new ChatMessage(ChatMessage.Role.fromWireName(message.path("role").asText()), message.path("content").asText()));
+        }
+        return turns;
+    }
+
+    private static JsonNode inputOf(RunRequested request) {
+        var input = Json.object().put("message", request.input().message());
+        if (request.sessionState() != null) {
+            input.set("session_state", request.sessionState());
+        }
+        if (request.overwriteSessionState()) {
+            input.put("overwrite_session_state", true);
+        }
+        return input;
+    }
+
+    static RunRecord read(ResultSet rs) throws SQLException {
+        int runIndex = rs.getInt("run_index");
+        return new RunRecord(
+                rs.getString("run_id"),
+                rs.getString("session_id"),
+                rs.wasNull() ? null : runIndex,
+                rs.getString("parent_run_id"),
+                rs.getString("user_id"),
+                ComponentType.fromWireName(rs.getString("component_type")),
+                rs.getString("component_id"),
+                RunStatus.fromWireName(rs.getString("status")),
+                Json.parse(rs.getString("input")),
+                rs.getString("content"),
+                jsonOrNull(rs.getString("messages")),
+                rs.getString("model"),
+                jsonOrNull(rs.getString("metrics")),
+                rs.getString("error"),
+                SessionStore.instant(rs.getTimestamp("created_at")),
+                SessionStore.instant(rs.getTimestamp("started_at")),
+                SessionStore.instant(rs.getTimestamp("completed_at")));
+    }
+
+    private static JsonNode jsonOrNull(String text) {
+        return text == null ? null : Json.parse(text);
+    }
+}

@@ -1,0 +1,29 @@
+package io.sessionflow.store;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+
+/** A database operation that failed. {@link #isTransient()} says whether a retry may succeed. */
+public class StoreException extends RuntimeException {
+
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public StoreException(String message) {
+        super(message);
+    }
+
+    /** Connection loss, serialization failures and deadlocks pass; constraint violations do not. */
+    public boolean isTransient() {
+        Throwable cause = getCause();
+        if (cause instanceof SQLTransientException) {
+            return true;
+        }
+        if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+            String state = sql.getSQLState();
+            return state.startsWith("08") || state.startsWith("40") || state.startsWith("57P") || state.equals("53300");
+        }
+        return false;
+    }
+}
