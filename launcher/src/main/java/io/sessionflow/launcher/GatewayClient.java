@@ -31,6 +31,14 @@ final class GatewayClient {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.toText(body))).build());
     }
 
+    /** Posts a raw body to a path (which may carry a query), as any HTTP client could. */
+    Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
     }

@@ -1,0 +1,105 @@
+package io.sessionflow.launcher;
+
+import io.sessionflow.config.Env;
+import io.sessionflow.embedded.EmbeddedStack;
+import io.sessionflow.gateway.Gateway;
+import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.model.ChatMessage;
+import io.sessionflow.model.ChatModel;
+import io.sessionflow.model.LocalModel;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.model.ModelReply;
+import io.sessionflow.store.Database;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real Kafka broker, one real Postgres and the real gateway and run-worker, started once per
+ * test JVM and shared by the integration tests (each test uses its own session ids). The model is
+ * the local model behind a counter, so tests can see how often it was really called.
+ */
+final class TestPipeline {
+
+    private static TestPipeline instance;
+
+    final EmbeddedStack stack;
+    final Map<String, String> env;
+    final Pipeline pipeline;
+    final Gateway gateway;
+    final GatewayClient client;
+    final Database database;
+    final KafkaClients kafka;
+    final CountingModel model = new CountingModel(new LocalModel());
+
+    private TestPipeline() {
+        stack = EmbeddedStack.start();
+        env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+        env.put("DATABASE_URL", stack.postgres().jdbcUrl());
+        env.put("DATABASE_USER", stack.postgres().user());
+        env.put("DATABASE_PASSWORD", stack.postgres().password());
+        env.put("SESSIONFLOW_COMPONENTS", resource("test-components.yaml").toString());
+        env.put("SESSIONFLOW_GATEWAY_PORT", "0");
+        env.put("SESSIONFLOW_TOPIC_PARTITIONS", "4");
+        env.put("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", "5");
+        pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(model));
+        pipeline.startRunWorker();
+        gateway = pipeline.startGateway();
+        client = new GatewayClient(gateway.url());
+        database = io.sessionflow.store.Database.open(pipeline.settings().database(), "test-reader");
+        kafka = new KafkaClients(pipeline.settings().kafka());
+    }
+
+    static synchronized TestPipeline get() {
+        if (instance == null) {
+            instance = new TestPipeline();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                instance.database.close();
+                instance.pipeline.close();
+                instance.stack.close();
+            }));
+        }
+        return instance;
+    }
+
+    static Path resource(String name) {
+        try {
+            return Path.of(TestPipeline.class.getClassLoader().getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The local model, counting calls per user message so tests can check a run was not executed twice. */
+    static final class CountingModel implements ChatModel {
+        private final ChatModel delegate;
+        private final AtomicInteger calls = new AtomicInteger();
+        private final Map<String, AtomicInteger> byMessage = new ConcurrentHashMap<>();
+
+        CountingModel(ChatModel delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String id() {
+            return delegate.id();
+        }
+
+        @Override
+        public ModelReply complete(List<ChatMessage> messages) {
+            calls.incrementAndGet();
+            byMessage.computeIfAbsent(messages.get(messages.size() - 1).content(), m -> new AtomicInteger()).incrementAndGet();
+            return delegate.complete(messages);
+        }
+
+        int callsFor(String message) {
+            AtomicInteger count = byMessage.get(message);
+            return count == null ? 0 : count.get();
+        }
+    }
+}
