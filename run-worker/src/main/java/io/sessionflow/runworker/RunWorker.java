@@ -96,6 +96,11 @@ public final class RunWorker implements AutoCloseable {
         }
     }
 
+    /** The partitions this worker owns now. */
+    public java.util.Set<TopicPartition> assignedPartitions() {
+        return java.util.Set.copyOf(partitions.keySet());
+    }
+
     /** Records read and not yet finished, across all partitions. */
     public int buffered() {
         return partitions.values().stream().mapToInt(PartitionProgress::unfinishedCount).sum();

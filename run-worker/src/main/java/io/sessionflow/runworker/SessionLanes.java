@@ -32,7 +32,14 @@ final class SessionLanes {
             }
             waiting.put(key, new ArrayDeque<>());
         }
-        executor.execute(() -> drain(key, task));
+        try {
+            executor.execute(() -> drain(key, task));
+        } catch (RuntimeException e) {
+            synchronized (waiting) {
+                waiting.remove(key); // a lane that never started must not swallow the session's later tasks
+            }
+            throw e;
+        }
     }
 
     /** Number of sessions with a task running. */
@@ -47,14 +54,15 @@ final class SessionLanes {
         while (next != null) {
             try {
                 next.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Even an Error must not leave the lane marked busy: the session's later tasks would wait forever.
                 log.error("task for session {} failed unexpectedly", key, e);
-            }
-            synchronized (waiting) {
-                ArrayDeque<Runnable> lane = waiting.get(key);
-                next = lane.pollFirst();
-                if (next == null) {
-                    waiting.remove(key);
+            } finally {
+                synchronized (waiting) {
+                    next = waiting.get(key).pollFirst();
+                    if (next == null) {
+                        waiting.remove(key);
+                    }
                 }
             }
         }

@@ -70,10 +70,23 @@ public final class ComponentRegistry {
             throw new ConfigException(source + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
         }
         List<ComponentDefinition> all = new ArrayList<>();
-        file.agents().forEach(agent -> all.add(agent.withType(ComponentType.AGENT)));
-        file.teams().forEach(team -> all.add(team.withType(ComponentType.TEAM)));
+        try {
+            file.agents().forEach(agent -> all.add(typed(agent, ComponentType.AGENT, source)));
+            file.teams().forEach(team -> all.add(typed(team, ComponentType.TEAM, source)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
         validate(all, source);
         return new ComponentRegistry(all);
+    }
+
+    /** The list a definition is in says what it is; a contradicting {@code type:} is a mistake worth reporting. */
+    private static ComponentDefinition typed(ComponentDefinition definition, ComponentType type, String source) {
+        if (definition.type() != null && definition.type() != type) {
+            throw new ConfigException(source + ": " + definition.id() + " is listed under " + type.wireName()
+                    + "s but says type: " + definition.type().wireName());
+        }
+        return definition.withType(type);
     }
 
     private static void validate(List<ComponentDefinition> all, String source) {

@@ -38,8 +38,9 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, int
         return new DatabaseSettings(url, user, password, poolSize);
     }
 
+    /** Percent-decoding only: in a URL's user part '+' is a plain character, not a space (as libpq reads it). */
     private static String decode(String text) {
-        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     @Override

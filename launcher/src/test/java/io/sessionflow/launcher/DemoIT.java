@@ -1,0 +1,29 @@
+package io.sessionflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The demo's scripted conversations pass their own checks and print what the issue asks to see. */
+class DemoIT {
+
+    @Test
+    void shouldShowStateFromPostgresTeamsAndHistory() {
+        TestPipeline pipeline = TestPipeline.get();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        var failures = new Demo(pipeline.client, new PrintStream(buffer, true, StandardCharsets.UTF_8)).run();
+        String transcript = buffer.toString(StandardCharsets.UTF_8);
+
+        assertThat(failures).isEmpty();
+        assertThat(transcript)
+                .contains("> How old am I?\n< run 2 completed (local)")
+                .contains("System message: \"Users name is John and age is 30\"")
+                .contains("System message: \"Users name is Jane and age is 25\"")
+                .contains("== Team 'personal-team' (no members)")
+                .contains("History (2 messages):\n    user: \"My favorite color is blue\"")
+                .contains("Demo finished: every check passed.");
+    }
+}

@@ -1,0 +1,258 @@
+package io.sessionflow.component;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionflow.config.ConfigException;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ComponentRegistryTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    private ComponentRegistry loadYaml(String yaml) throws IOException {
+        return ComponentRegistry.load(Optional.of(write("components.yaml", yaml)));
+    }
+
+    @Test
+    void shouldServeBuiltInPersonalAssistant() {
+        ComponentRegistry registry = ComponentRegistry.load(Optional.empty());
+
+        ComponentDefinition agent = registry.find(ComponentType.AGENT, "personal-assistant").orElseThrow();
+        assertThat(agent.type()).isEqualTo(ComponentType.AGENT);
+        assertThat(agent.instructions()).isEqualTo("Users name is {user_name} and age is {age}");
+        assertThat(agent.addHistoryToContext()).isFalse();
+    }
+
+    @Test
+    void shouldServeBuiltInChatWithHistory() {
+        ComponentDefinition agent = ComponentRegistry.builtIn().find(ComponentType.AGENT, "chat-with-history").orElseThrow();
+
+        assertThat(agent.addHistoryToContext()).isTrue();
+        assertThat(agent.numHistoryRuns()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldServeBuiltInPersonalTeamAsTeam() {
+        ComponentRegistry registry = ComponentRegistry.builtIn();
+
+        ComponentDefinition team = registry.find(ComponentType.TEAM, "personal-team").orElseThrow();
+        assertThat(team.type()).isEqualTo(ComponentType.TEAM);
+        assertThat(team.members()).isEmpty();
+        assertThat(registry.find(ComponentType.AGENT, "personal-team")).isEmpty();
+        assertThat(registry.find(ComponentType.TEAM, "personal-assistant")).isEmpty();
+    }
+
+    @Test
+    void shouldLoadYamlFile() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: helper
+                    description: helps
+                    model: openai:gpt-4o-mini
+                    instructions: "Hi {user_name}"
+                    add_history_to_context: true
+                    num_history_messages: 4
+                    add_session_state_to_context: true
+                    session_state:
+                      shopping_list: [milk]
+                  - id: other
+                teams:
+                  - id: crew
+                    members: [helper, other]
+                """);
+
+        ComponentDefinition helper = registry.find(ComponentType.AGENT, "helper").orElseThrow();
+        assertThat(helper.type()).isEqualTo(ComponentType.AGENT);
+        assertThat(helper.description()).isEqualTo("helps");
+        assertThat(helper.model()).isEqualTo("openai:gpt-4o-mini");
+        assertThat(helper.instructions()).isEqualTo("Hi {user_name}");
+        assertThat(helper.addHistoryToContext()).isTrue();
+        assertThat(helper.numHistoryMessages()).isEqualTo(4);
+        assertThat(helper.addSessionStateToContext()).isTrue();
+        assertThat(helper.sessionState()).isEqualTo(Json.parseObject("{\"shopping_list\":[\"milk\"]}"));
+
+        ComponentDefinition crew = registry.find(ComponentType.TEAM, "crew").orElseThrow();
+        assertThat(crew.type()).isEqualTo(ComponentType.TEAM);
+        assertThat(crew.members()).containsExactly("helper", "other");
+        assertThat(registry.all(ComponentType.AGENT)).extracting(ComponentDefinition::id).containsExactly("helper", "other");
+        // The file replaces the built-ins.
+        assertThat(registry.find(ComponentType.AGENT, "personal-assistant")).isEmpty();
+    }
+
+    @Test
+    void shouldLoadJsonFile() throws IOException {
+        Path file = write("components.json", """
+                {
+                  "agents": [
+                    {"id": "json-agent", "instructions": "Age {age}", "add_history_to_context": true, "num_history_runs": 5,
+                     "session_state": {"age": 30}}
+                  ],
+                  "teams": [
+                    {"id": "json-team", "members": ["json-agent"], "model": "local"}
+                  ]
+                }
+                """);
+
+        ComponentRegistry registry = ComponentRegistry.load(Optional.of(file));
+
+        ComponentDefinition agent = registry.find(ComponentType.AGENT, "json-agent").orElseThrow();
+        assertThat(agent.instructions()).isEqualTo("Age {age}");
+        assertThat(agent.addHistoryToContext()).isTrue();
+        assertThat(agent.numHistoryRuns()).isEqualTo(5);
+        assertThat(agent.sessionState()).isEqualTo(Json.parseObject("{\"age\":30}"));
+        ComponentDefinition team = registry.find(ComponentType.TEAM, "json-team").orElseThrow();
+        assertThat(team.members()).isEqualTo(List.of("json-agent"));
+        assertThat(team.model()).isEqualTo("local");
+    }
+
+    @Test
+    void shouldRejectUnknownFieldNamingIt() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: helper
+                    add_histroy_to_context: true
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("add_histroy_to_context");
+    }
+
+    @Test
+    void shouldRejectUnknownTopLevelField() {
+        assertThatThrownBy(() -> loadYaml("""
+                agentz:
+                  - id: helper
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("agentz");
+    }
+
+    @Test
+    void shouldRejectBadModelSpec() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: helper
+                    model: gpt-4o
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("helper")
+                .hasMessageContaining("gpt-4o");
+    }
+
+    @Test
+    void shouldRejectEmptyOpenAiModelId() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: helper
+                    model: "openai:"
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("openai:");
+    }
+
+    @Test
+    void shouldRejectTeamMemberThatIsNotAnAgent() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: helper
+                teams:
+                  - id: inner
+                  - id: crew
+                    members: [helper, inner, ghost]
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(2)
+                        .anySatisfy(p -> assertThat(p).contains("crew").contains("'inner'"))
+                        .anySatisfy(p -> assertThat(p).contains("crew").contains("'ghost'")));
+    }
+
+    @Test
+    void shouldRejectDuplicateId() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: helper
+                  - id: helper
+                    instructions: again
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("helper")
+                .hasMessageContaining("defined twice");
+    }
+
+    @Test
+    void shouldAllowAgentAndTeamWithTheSameId() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: same
+                teams:
+                  - id: same
+                """);
+
+        assertThat(registry.find(ComponentType.AGENT, "same")).isPresent();
+        assertThat(registry.find(ComponentType.TEAM, "same")).isPresent();
+    }
+
+    @Test
+    void shouldRejectMissingOrInvalidId() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - instructions: no id
+                """))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: "has space"
+                """))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void shouldRejectMembersOnAnAgent() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: a
+                  - id: b
+                    members: [a]
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("only teams have members");
+    }
+
+    @Test
+    void shouldDefaultNumHistoryRunsToThree() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: helper
+                """);
+
+        ComponentDefinition helper = registry.find(ComponentType.AGENT, "helper").orElseThrow();
+        assertThat(helper.numHistoryRuns()).isEqualTo(3).isEqualTo(ComponentDefinition.DEFAULT_NUM_HISTORY_RUNS);
+        assertThat(helper.numHistoryMessages()).isNull();
+        assertThat(helper.addHistoryToContext()).isFalse();
+        assertThat(helper.instructions()).isEmpty();
+        assertThat(helper.sessionState()).isEqualTo(Json.object());
+    }
+
+    @Test
+    void shouldReportUnreadableFileAsConfigException() {
+        Path missing = dir.resolve("missing.yaml");
+
+        assertThatThrownBy(() -> ComponentRegistry.load(Optional.of(missing)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing.yaml");
+    }
+}

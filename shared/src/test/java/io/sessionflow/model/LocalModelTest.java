@@ -1,0 +1,100 @@
+package io.sessionflow.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LocalModelTest {
+
+    private final LocalModel model = new LocalModel();
+
+    private static final List<ChatMessage> CONVERSATION = List.of(
+            ChatMessage.system("Users name is John and age is 30"),
+            ChatMessage.user("Hello there"),
+            ChatMessage.assistant("Hi John"),
+            ChatMessage.user("What is my name?"));
+
+    @Test
+    void shouldIdentifyAsLocal() {
+        assertThat(model.id()).isEqualTo("local");
+    }
+
+    @Test
+    void shouldAnswerDeterministically() {
+        ModelReply first = model.complete(CONVERSATION);
+        ModelReply second = new LocalModel().complete(List.copyOf(CONVERSATION));
+
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void shouldAnswerDifferentlyForDifferentInput() {
+        ModelReply a = model.complete(List.of(ChatMessage.user("one")));
+        ModelReply b = model.complete(List.of(ChatMessage.user("two")));
+
+        assertThat(a.content()).isNotEqualTo(b.content());
+    }
+
+    @Test
+    void shouldStartAnswerWithLabel() {
+        assertThat(model.complete(CONVERSATION).content()).startsWith(LocalModel.LABEL);
+    }
+
+    @Test
+    void shouldReportSystemMessageHistoryAndUserMessage() {
+        String content = model.complete(CONVERSATION).content();
+
+        assertThat(content).isEqualTo(LocalModel.LABEL + "\n"
+                + "Your message: \"What is my name?\"\n"
+                + "System message: \"Users name is John and age is 30\"\n"
+                + "History (2 messages):\n"
+                + "  user: \"Hello there\"\n"
+                + "  assistant: \"Hi John\"");
+    }
+
+    @Test
+    void shouldReportNoneWhenThereIsNoSystemMessageOrHistory() {
+        String content = model.complete(List.of(ChatMessage.user("hi"))).content();
+
+        assertThat(content).contains("Your message: \"hi\"")
+                .contains("System message: (none)")
+                .contains("History: (none)");
+    }
+
+    @Test
+    void shouldStripLabelWhenQuotingEarlierLocalAnswer() {
+        String earlier = model.complete(List.of(ChatMessage.user("first"))).content();
+
+        String content = model.complete(List.of(ChatMessage.user("first"), ChatMessage.assistant(earlier),
+                ChatMessage.user("second"))).content();
+
+        // The label appears once, at the start of this answer, and never inside the quoted history.
+        assertThat(content).startsWith(LocalModel.LABEL);
+        assertThat(content.substring(LocalModel.LABEL.length())).doesNotContain(LocalModel.LABEL);
+        assertThat(content).endsWith("History (2 messages):\n"
+                + "  user: \"first\"\n"
+                + "  assistant: \"Your message: \"first\" / System message: (none) / History: (none)\"");
+    }
+
+    @Test
+    void shouldReportPositiveTokenCounts() {
+        ModelReply reply = model.complete(CONVERSATION);
+
+        assertThat(reply.inputTokens()).isPositive();
+        assertThat(reply.outputTokens()).isPositive();
+        // "Users name is John and age is 30" (8) + "Hello there" (2) + "Hi John" (2) + "What is my name?" (4)
+        assertThat(reply.inputTokens()).isEqualTo(16);
+    }
+
+    @Test
+    void shouldTruncateLongHistoryTurnsButNotTheUserMessage() {
+        String longText = "x".repeat(200);
+
+        String content = model.complete(List.of(ChatMessage.user(longText), ChatMessage.assistant("ok"),
+                ChatMessage.user(longText))).content();
+
+        assertThat(content).contains("Your message: \"" + longText + "\"");
+        assertThat(content).contains("  user: \"" + "x".repeat(120) + "...\"");
+    }
+}

@@ -1,0 +1,181 @@
+package io.sessionflow.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.sessionflow.config.ModelSettings;
+import io.sessionflow.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OpenAiChatModelTest {
+
+    private static final String COMPLETION = """
+            {
+              "id": "chatcmpl-123",
+              "object": "chat.completion",
+              "created": 1700000000,
+              "model": "test-model",
+              "choices": [
+                {
+                  "index": 0,
+                  "message": {"role": "assistant", "content": "Your name is John.", "refusal": null},
+                  "logprobs": null,
+                  "finish_reason": "stop"
+                }
+              ],
+              "usage": {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}
+            }
+            """;
+
+    private static final String ERROR_BODY = """
+            {"error": {"message": "boom", "type": "server_error", "param": null, "code": null}}
+            """;
+
+    private HttpServer server;
+    private final AtomicInteger status = new AtomicInteger(200);
+    private final AtomicReference<String> responseBody = new AtomicReference<>(COMPLETION);
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    private record Request(String method, String path, String authorization, String body) {
+    }
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Authorization"), body));
+            byte[] response = responseBody.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status.get(), response.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response);
+            }
+        }
+    }
+
+    private OpenAiChatModel model() {
+        String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return new OpenAiChatModel("test-model", new ModelSettings("local", baseUrl, "sk-test", Duration.ofSeconds(10), 0));
+    }
+
+    private static final List<ChatMessage> CONVERSATION = List.of(
+            ChatMessage.system("Users name is John"),
+            ChatMessage.user("Hello"),
+            ChatMessage.assistant("Hi!"),
+            ChatMessage.user("What is my name?"));
+
+    @Test
+    void shouldReportOpenAiSpecAsId() {
+        assertThat(model().id()).isEqualTo("openai:test-model");
+    }
+
+    @Test
+    void shouldSendModelAndMessagesInOrder() {
+        model().complete(CONVERSATION);
+
+        assertThat(requests).hasSize(1);
+        Request request = requests.get(0);
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.path()).isEqualTo("/v1/chat/completions");
+        JsonNode body = Json.parse(request.body());
+        assertThat(body.get("model").asText()).isEqualTo("test-model");
+        JsonNode messages = body.get("messages");
+        assertThat(messages).hasSize(4);
+        assertThat(messages.get(0).get("role").asText()).isEqualTo("system");
+        assertThat(messages.get(0).get("content").asText()).isEqualTo("Users name is John");
+        assertThat(messages.get(1).get("role").asText()).isEqualTo("user");
+        assertThat(messages.get(1).get("content").asText()).isEqualTo("Hello");
+        assertThat(messages.get(2).get("role").asText()).isEqualTo("assistant");
+        assertThat(messages.get(2).get("content").asText()).isEqualTo("Hi!");
+        assertThat(messages.get(3).get("role").asText()).isEqualTo("user");
+        assertThat(messages.get(3).get("content").asText()).isEqualTo("What is my name?");
+    }
+
+    @Test
+    void shouldSendApiKeyAsBearerToken() {
+        model().complete(CONVERSATION);
+
+        assertThat(requests.get(0).authorization()).isEqualTo("Bearer sk-test");
+    }
+
+    @Test
+    void shouldReturnReplyContentAndTokenCounts() {
+        ModelReply reply = model().complete(CONVERSATION);
+
+        assertThat(reply).isEqualTo(new ModelReply("Your name is John.", 42, 7));
+    }
+
+    @Test
+    void shouldReportServerErrorAsTransient() {
+        status.set(500);
+        responseBody.set(ERROR_BODY);
+
+        ModelException e = catchThrowableOfType(ModelException.class, () -> model().complete(CONVERSATION));
+
+        assertThat(e).isNotNull();
+        assertThat(e.isTransient()).isTrue();
+        assertThat(e.getMessage()).contains("test-model");
+        assertThat(requests).hasSize(1); // maxRetries 0: exactly one attempt
+    }
+
+    @Test
+    void shouldReportRateLimitAsTransient() {
+        status.set(429);
+        responseBody.set(ERROR_BODY);
+
+        ModelException e = catchThrowableOfType(ModelException.class, () -> model().complete(CONVERSATION));
+
+        assertThat(e).isNotNull();
+        assertThat(e.isTransient()).isTrue();
+    }
+
+    @Test
+    void shouldReportBadRequestAsPermanent() {
+        status.set(400);
+        responseBody.set(ERROR_BODY);
+
+        ModelException e = catchThrowableOfType(ModelException.class, () -> model().complete(CONVERSATION));
+
+        assertThat(e).isNotNull();
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("test-model").contains("rejected");
+        assertThat(requests).hasSize(1);
+    }
+
+    @Test
+    void shouldReportUnreachableServerAsTransient() {
+        OpenAiChatModel model = model();
+        server.stop(0);
+
+        ModelException e = catchThrowableOfType(ModelException.class, () -> model.complete(CONVERSATION));
+
+        assertThat(e).isNotNull();
+        assertThat(e.isTransient()).isTrue();
+    }
+}
