@@ -2,36 +2,30 @@ package io.sessionflow.runworker;
 
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
-import io.sessionflow.kafka.PoisonRecordException;
 import io.sessionflow.kafka.Topic;
+import io.sessionflow.kafka.Topics;
+import io.sessionflow.worker.OrderedConsumer;
+import io.sessionflow.worker.RecordTicket;
+import io.sessionflow.worker.SessionLanes;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The run-worker's consumer loop: reads {@code runs.requested}, hands each request to its session's
- * lane, publishes the outcome, and commits an offset only when every record before it is done.
- * Many workers in one consumer group share the partitions. Thin on purpose: the work itself is
- * {@link RunProcessor}'s.
+ * The run-worker: reads {@code runs.requested}, runs each request in its session's lane (one run at
+ * a time per session, many sessions at once), publishes the outcome, and only then lets the offset
+ * be committed. Many workers in one consumer group share the partitions. Thin on purpose: the work
+ * itself is {@link RunProcessor}'s, the offset bookkeeping {@link OrderedConsumer}'s.
  */
 public final class RunWorker implements AutoCloseable {
 
@@ -41,23 +35,16 @@ public final class RunWorker implements AutoCloseable {
     private final KafkaClients clients;
     private final RunProcessor processor;
     private final RunWorkerSettings settings;
-    private final Topic<RunRequested> requests;
     private final String name = "run-worker-" + INSTANCES.incrementAndGet();
-    private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final ExecutorService executor;
     private final SessionLanes lanes;
-    private final Thread pollThread;
-    private volatile boolean running = true;
-    private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
-    private RunEventPublisher publisher;
+    private OrderedConsumer<RunRequested> consumer;
 
     public RunWorker(KafkaClients clients, RunProcessor processor, RunWorkerSettings settings) {
         this.clients = Objects.requireNonNull(clients, "null kafka clients");
         this.processor = Objects.requireNonNull(processor, "null processor");
         this.settings = Objects.requireNonNull(settings, "null settings");
-        this.requests = clients.topics().runsRequested();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), r -> {
             Thread thread = new Thread(r, name + "-run-" + threads.incrementAndGet());
@@ -65,30 +52,23 @@ public final class RunWorker implements AutoCloseable {
             return thread;
         });
         this.lanes = new SessionLanes(executor);
-        this.pollThread = new Thread(this::pollLoop, name + "-poll");
     }
 
     public RunWorker start() {
         producer = clients.producer(name);
-        publisher = new RunEventPublisher(producer, clients.topics());
-        consumer = clients.consumer(settings.groupId(), name);
-        consumer.subscribe(List.of(requests.name()), new Rebalance());
-        pollThread.start();
+        Topic<RunRequested> requests = clients.topics().runsRequested();
+        consumer = new OrderedConsumer<>(clients, settings.groupId(), name, requests, RunRequested::sessionId,
+                (request, ticket) -> lanes.submit(request.sessionId(), () -> execute(request, ticket)),
+                producer, settings.maxBuffered(), settings.shutdownGrace()).start();
         log.info("{} consuming {} in group {} with {} runs at a time", name, requests.name(), settings.groupId(), settings.concurrency());
         return this;
     }
 
-    /** Stops fetching, lets runs in flight finish within the grace period, commits, and closes. */
+    /** Stops fetching, lets runs in flight finish within the grace period, hands the rest back, commits, closes. */
     @Override
     public void close() {
-        running = false;
         if (consumer != null) {
-            consumer.wakeup();
-        }
-        try {
-            pollThread.join(settings.shutdownGrace().toMillis() + 10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            consumer.close();
         }
         executor.shutdownNow();
         if (producer != null) {
@@ -96,191 +76,45 @@ public final class RunWorker implements AutoCloseable {
         }
     }
 
-    /** The partitions this worker owns now. */
-    public java.util.Set<TopicPartition> assignedPartitions() {
-        return java.util.Set.copyOf(partitions.keySet());
+    public Set<TopicPartition> assignedPartitions() {
+        return consumer.assignedPartitions();
     }
 
-    /** Records read and not yet finished, across all partitions. */
-    public int buffered() {
-        return partitions.values().stream().mapToInt(PartitionProgress::unfinishedCount).sum();
-    }
-
-    private void pollLoop() {
-        try {
-            while (running) {
-                applyBackpressure();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    dispatch(record);
-                }
-                commit(false);
-            }
-        } catch (WakeupException e) {
-            // close() woke the consumer: fall through to the graceful drain.
-        } catch (RuntimeException e) {
-            log.error("{} poll loop stopped", name, e);
-        } finally {
-            drainAndClose();
-        }
-    }
-
-    private void dispatch(ConsumerRecord<String, byte[]> record) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        PartitionProgress progress = partitions.get(tp);
-        if (progress == null) {
-            return; // not ours any more; the next owner reads it from the committed offset
-        }
-        progress.started(record.offset());
-        RunRequested request;
-        try {
-            request = requests.deserialize(record.value());
-            if (!request.sessionId().equals(record.key())) {
-                throw new PoisonRecordException("record key '" + record.key() + "' is not the session_id '" + request.sessionId()
-                        + "': runs.requested must be keyed by session_id to keep each session in order");
-            }
-        } catch (PoisonRecordException e) {
-            deadLetter(record, e.getMessage());
-            progress.done(record.offset());
-            return;
-        }
-        lanes.submit(request.sessionId(), () -> execute(progress, record.offset(), request));
-    }
-
-    private void execute(PartitionProgress progress, long offset, RunRequested request) {
-        if (progress.isRevoked() || !running) { // handed back: the next owner runs it
-            progress.abandoned(offset);
+    private void execute(RunRequested request, RecordTicket ticket) {
+        if (ticket.isRevoked()) {
+            ticket.abandon(); // handed back (rebalance or shutdown): the next owner runs it
             return;
         }
         MDC.put("run_id", request.runId());
         MDC.put("session_id", request.sessionId());
         try {
             RunOutcome outcome = processor.process(request);
-            publisher.publish(outcome).get(30, TimeUnit.SECONDS);
-            progress.done(offset);
+            publish(outcome).get(30, TimeUnit.SECONDS);
+            ticket.done();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            progress.abandoned(offset);
+            ticket.abandon();
         } catch (Exception e) {
             // Left uncommitted: the record is read again after a restart or rebalance, and the
             // idempotent processor then finishes or re-emits it. Nothing is dropped.
             log.error("run {} could not be finished; leaving its offset uncommitted", request.runId(), e);
-            progress.abandoned(offset);
+            ticket.abandon();
         } finally {
             MDC.remove("run_id");
             MDC.remove("session_id");
         }
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
-        try {
-            publisher.deadLetter(record, reason).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while dead-lettering", e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("could not dead-letter " + record.topic() + "@" + record.offset(), e);
+    private java.util.concurrent.Future<?> publish(RunOutcome outcome) {
+        Topics topics = clients.topics();
+        if (outcome instanceof RunOutcome.Completed completed) {
+            return producer.send(record(topics.runsCompleted(), completed.event().sessionId(), completed.event()));
         }
+        RunOutcome.Failed failed = (RunOutcome.Failed) outcome;
+        return producer.send(record(topics.runsFailed(), failed.event().sessionId(), failed.event()));
     }
 
-    /** Stops fetching while too many records are unfinished, so a slow model cannot fill the heap. */
-    private void applyBackpressure() {
-        int buffered = buffered();
-        Collection<TopicPartition> assigned = consumer.assignment();
-        if (buffered >= settings.maxBuffered()) {
-            consumer.pause(assigned);
-        } else if (buffered < settings.maxBuffered() / 2 && !consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
-        }
-    }
-
-    private void commit(boolean sync) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        partitions.forEach((tp, progress) -> {
-            long offset = progress.committable();
-            if (offset >= 0 && !Long.valueOf(offset).equals(committed.get(tp))) {
-                offsets.put(tp, new OffsetAndMetadata(offset));
-            }
-        });
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (sync) {
-            consumer.commitSync(offsets);
-            committed.putAll(offsets.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset())));
-        } else {
-            consumer.commitAsync(offsets, (done, error) -> {
-                if (error == null) {
-                    done.forEach((tp, meta) -> committed.put(tp, meta.offset()));
-                } else {
-                    log.warn("offset commit failed (the next one will cover it): {}", error.getMessage());
-                }
-            });
-        }
-    }
-
-    private void drainAndClose() {
-        long grace = settings.shutdownGrace().toMillis();
-        try {
-            for (PartitionProgress progress : partitions.values()) {
-                progress.awaitQuiet(grace);
-            }
-            commit(true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("{} could not commit on shutdown: {}", name, e.getMessage());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-            log.info("{} stopped", name);
-        }
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            assigned.forEach(tp -> partitions.put(tp, new PartitionProgress()));
-            log.info("{} assigned {}", name, assigned);
-        }
-
-        /** Hands partitions back cleanly: queued runs are skipped, running ones finish, then the offsets are committed. */
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            revoked.forEach(tp -> {
-                PartitionProgress progress = partitions.get(tp);
-                if (progress != null) {
-                    progress.revoke();
-                }
-            });
-            try {
-                for (TopicPartition tp : revoked) {
-                    PartitionProgress progress = partitions.get(tp);
-                    if (progress != null && !progress.awaitQuiet(settings.shutdownGrace().toMillis())) {
-                        log.warn("{} revoked {} with runs still in flight; they may run again on the new owner", name, tp);
-                    }
-                }
-                commit(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                log.warn("{} could not commit revoked partitions: {}", name, e.getMessage());
-            }
-            revoked.forEach(tp -> {
-                partitions.remove(tp);
-                committed.remove(tp);
-            });
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> lost) {
-            lost.forEach(tp -> {
-                PartitionProgress progress = partitions.remove(tp);
-                if (progress != null) {
-                    progress.revoke();
-                }
-                committed.remove(tp);
-            });
-        }
+    private static <V> ProducerRecord<String, byte[]> record(Topic<V> topic, String key, V value) {
+        return new ProducerRecord<>(topic.name(), key, topic.serialize(value));
     }
 }

@@ -3,6 +3,7 @@ package io.sessionflow.kafka;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
 import io.sessionflow.event.RunRequested;
+import io.sessionflow.event.SessionChanged;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,7 +36,12 @@ public record Topics(String prefix) {
         return new Topic<>(prefix + "runs.dlq", byte[].class);
     }
 
+    /** Summaries and context snapshots that were updated ({@code SummaryUpdated}, {@code ContextUpdated}). */
+    public Topic<SessionChanged> sessionsChanged() {
+        return new Topic<>(prefix + "sessions.changed", SessionChanged.class);
+    }
+
     public List<Topic<?>> all() {
-        return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter());
+        return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter(), sessionsChanged());
     }
 }

@@ -15,13 +15,26 @@ public final class ContextBuilder {
     private ContextBuilder() {
     }
 
-    /**
-     * @param history the user and assistant messages of the latest completed top-level runs, oldest first
-     */
     public static List<ChatMessage> build(String instructions, ContextFlags flags, ObjectNode state, String userId,
                                           List<ChatMessage> history, String message) {
+        return build(instructions, flags, state, userId, history, message, List.of());
+    }
+
+    /**
+     * @param history      the user and assistant messages of the latest completed top-level runs, oldest first
+     * @param memoryBlocks the session's derived memory ({@link ContextBlocks}), appended to the system message
+     */
+    public static List<ChatMessage> build(String instructions, ContextFlags flags, ObjectNode state, String userId,
+                                          List<ChatMessage> history, String message, List<String> memoryBlocks) {
         List<ChatMessage> messages = new ArrayList<>();
-        String system = systemMessage(instructions, flags, state, userId);
+        StringBuilder systemText = new StringBuilder(systemMessage(instructions, flags, state, userId));
+        for (String block : memoryBlocks) {
+            if (!systemText.isEmpty()) {
+                systemText.append("\n\n");
+            }
+            systemText.append(block);
+        }
+        String system = systemText.toString();
         if (!system.isEmpty()) {
             messages.add(ChatMessage.system(system));
         }

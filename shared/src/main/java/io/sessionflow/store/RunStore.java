@@ -121,6 +121,30 @@ public final class RunStore {
         return newestFirst.stream().flatMap(List::stream).toList();
     }
 
+    /**
+     * The completed top-level runs numbered {@code from} to {@code to}, oldest first, at most
+     * {@code limit} of them: the new part of a conversation, read by index range.
+     */
+    public List<RunTurns> completedTurns(Connection connection, String sessionId, int from, int to, int limit) throws SQLException {
+        List<RunTurns> result = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT run_index, input->>'message', content FROM runs
+                 WHERE session_id = ? AND run_index BETWEEN ? AND ? AND status = 'completed' AND parent_run_id IS NULL
+                 ORDER BY run_index
+                 LIMIT ?""")) {
+            select.setString(1, sessionId);
+            select.setInt(2, from);
+            select.setInt(3, to);
+            select.setInt(4, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new RunTurns(rs.getInt(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return result;
+    }
+
     private static List<ChatMessage> turns(JsonNode messages) {
         List<ChatMessage> turns = new ArrayList<>();
         for (JsonNode message : messages) {

@@ -1,4 +1,4 @@
-package io.sessionflow.runworker;
+package io.sessionflow.worker;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -12,18 +12,18 @@ import org.slf4j.LoggerFactory;
  * order; tasks with different keys run in parallel on the executor. A slow task therefore holds up
  * only its own session, never the rest of its partition.
  */
-final class SessionLanes {
+public final class SessionLanes {
 
     private static final Logger log = LoggerFactory.getLogger(SessionLanes.class);
 
     private final Executor executor;
     private final Map<String, ArrayDeque<Runnable>> waiting = new HashMap<>();
 
-    SessionLanes(Executor executor) {
+    public SessionLanes(Executor executor) {
         this.executor = executor;
     }
 
-    void submit(String key, Runnable task) {
+    public void submit(String key, Runnable task) {
         synchronized (waiting) {
             ArrayDeque<Runnable> lane = waiting.get(key);
             if (lane != null) {
@@ -43,7 +43,7 @@ final class SessionLanes {
     }
 
     /** Number of sessions with a task running. */
-    int activeSessions() {
+    public int activeSessions() {
         synchronized (waiting) {
             return waiting.size();
         }

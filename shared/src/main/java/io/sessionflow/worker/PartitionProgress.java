@@ -1,4 +1,4 @@
-package io.sessionflow.runworker;
+package io.sessionflow.worker;
 
 import java.util.TreeSet;
 
@@ -7,7 +7,7 @@ import java.util.TreeSet;
  * offset is the lowest unfinished one: every record before it is done, whatever order the sessions
  * finished in. Thread-safe: tasks finish records while the poll loop reads the offset.
  */
-final class PartitionProgress {
+public final class PartitionProgress {
 
     private final TreeSet<Long> unfinished = new TreeSet<>();
     private long nextOffset = -1;

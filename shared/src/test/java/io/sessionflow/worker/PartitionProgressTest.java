@@ -1,4 +1,4 @@
-package io.sessionflow.runworker;
+package io.sessionflow.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
