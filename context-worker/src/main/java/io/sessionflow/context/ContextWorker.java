@@ -1,42 +1,51 @@
 package io.sessionflow.context;
 
-import io.sessionflow.event.RunCompleted;
-import io.sessionflow.kafka.GroupReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.kafka.ChangePublisher;
 import io.sessionflow.kafka.KafkaClients;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.store.Database;
+import io.sessionflow.worker.SnapshotSettings;
+import io.sessionflow.worker.SnapshotWorker;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
- * NOT DONE YET: session-context snapshots are a separate issue ("Asynchronous session summaries and
- * session-context snapshots"). This service already joins its consumer group on
- * {@code runs.completed}, so deployments and scaling can be set up, but it only counts the events;
- * it writes no snapshot.
+ * The context-worker: keeps {@code session_contexts} up to date for components with
+ * {@code session_context} (summary mode, or planning mode with {@code enable_planning}), off the
+ * response path, from {@code runs.completed}. Each update is announced as {@code ContextUpdated}.
  */
 public final class ContextWorker implements AutoCloseable {
 
-    public static final String GROUP = "sessionflow.context-worker";
-    private static final Logger log = LoggerFactory.getLogger(ContextWorker.class);
+    public static final String GROUP = "context-worker";
 
-    private final GroupReader<RunCompleted> reader;
-    private final AtomicLong seen = new AtomicLong();
+    private final KafkaProducer<String, byte[]> producer;
+    private final SnapshotWorker worker;
 
-    public ContextWorker(KafkaClients clients) {
-        this.reader = new GroupReader<>(clients, GROUP, "context-worker", clients.topics().runsCompleted(), event -> seen.incrementAndGet());
+    public ContextWorker(KafkaClients clients, Database database, ComponentRegistry components, ModelCatalog models,
+                         SnapshotSettings settings, MeterRegistry metrics) {
+        this.producer = clients.producer("context-worker");
+        ContextUpdater updater = new ContextUpdater(database, models, settings.maxAttempts(),
+                new ChangePublisher(producer, clients.topics()), Clock.systemUTC(), metrics);
+        this.worker = new SnapshotWorker("context", clients, settings, components, ComponentDefinition::sessionContext,
+                updater, producer, metrics);
     }
 
     public ContextWorker start() {
-        reader.start();
-        log.info("context-worker started: session context is not implemented yet, completed runs are only counted");
+        worker.start();
         return this;
     }
 
-    public long eventsSeen() {
-        return seen.get();
+    public SnapshotWorker worker() {
+        return worker;
     }
 
     @Override
     public void close() {
-        reader.close();
+        worker.close();
+        producer.close(Duration.ofSeconds(5));
     }
 }

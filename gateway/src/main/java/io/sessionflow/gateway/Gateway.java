@@ -45,6 +45,7 @@ public final class Gateway implements AutoCloseable {
         waiter = new CompletionWaiter(clients).start();
         new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC()),
                 waiter, database, settings).register(router);
+        new SessionsApi(database).register(router);
         new HealthApi(database).register(router);
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(settings.httpThreads(), r -> {

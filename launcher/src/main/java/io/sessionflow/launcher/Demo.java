@@ -44,9 +44,88 @@ final class Demo {
         check("the second run's history holds the first exchange",
                 second.path("content").asText().contains("user: \"My favorite color is blue\""));
 
+        summaries();
+        sessionContext();
+        planning();
+
         out.println();
         out.println(failures.isEmpty() ? "Demo finished: every check passed." : "Demo FAILED: " + failures);
         return failures;
+    }
+
+    private void summaries() {
+        section("Agent 'long-chat': a session summary kept off the response path, in the later runs' context");
+        String session = "user_1_trip_session";
+        List<String> messages = List.of("Hi, I'm planning a trip to Japan in April.", "I love hiking and hot springs.",
+                "My budget is about 3000 dollars.", "I'd like to avoid big crowds.", "I'm vegetarian, by the way.",
+                "Which region would suit me?");
+        for (String message : messages) {
+            step("agents", "long-chat", "user_1", session, message, null);
+        }
+        JsonNode summary = awaitCovered(session, "summary", messages.size());
+        out.println();
+        out.println("  summary (covers runs 1-" + summary.path("up_to_run_index").asInt() + ", " + summary.path("model").asText()
+                + ", " + summary.path("prompt_version").asText() + ", topics " + summary.path("topics") + "):");
+        summary.path("summary").asText().lines().forEach(line -> out.println("    " + line));
+        JsonNode next = step("agents", "long-chat", "user_1", session, "Remind me what you know about me.", null);
+        check("the next run's context holds the summary block",
+                next.path("content").asText().contains("<summary_of_previous_interactions>"));
+    }
+
+    private void sessionContext() {
+        section("Agent 'api-designer': a session-context snapshot, built from questions and answers");
+        String session = "user_1_api_session";
+        step("agents", "api-designer", "user_1", session,
+                "I'm designing a REST API for a todo app. Should I use PUT or PATCH for updates?", null);
+        printContext(awaitCovered(session, "context", 1));
+        JsonNode second = step("agents", "api-designer", "user_1", session, "What about the delete endpoint?", null);
+        check("the second run's context holds the <session_context> block", second.path("content").asText().contains("<session_context>"));
+    }
+
+    private void planning() {
+        section("Agent 'deploy-planner': planning mode keeps goal, plan and progress");
+        String session = "user_1_deploy_session";
+        step("agents", "deploy-planner", "user_1", session, "Help me deploy a Python app to production. Give me the steps.", null);
+        awaitCovered(session, "context", 1);
+        step("agents", "deploy-planner", "user_1", session, "Done with step 1. What's next?", null);
+        JsonNode context = awaitCovered(session, "context", 2);
+        printContext(context);
+        check("planning mode kept the goal", context.path("goal").asText().startsWith("Help me deploy a Python app"));
+        check("planning mode recorded progress", context.path("progress").size() == 1);
+        if (context.path("plan").isEmpty()) {
+            out.println("  (the local model proposes no steps, so the plan stays empty; with a real model the plan appears here)");
+        }
+    }
+
+    private void printContext(JsonNode context) {
+        out.println();
+        out.println("  session context (covers runs 1-" + context.path("up_to_run_index").asInt() + ", " + context.path("prompt_version").asText() + "):");
+        context.path("summary").asText().lines().forEach(line -> out.println("    " + line));
+        if (!context.path("goal").isNull()) {
+            out.println("    goal: " + context.path("goal").asText());
+            out.println("    plan: " + context.path("plan"));
+            out.println("    progress: " + context.path("progress"));
+        }
+    }
+
+    /** Waits until the session's summary or context covers the given run: they are updated asynchronously. */
+    private JsonNode awaitCovered(String session, String kind, int runIndex) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode snapshot = null;
+        while (System.currentTimeMillis() < deadline) {
+            snapshot = gateway.get("/v1/sessions/" + session).body().path(kind);
+            if (snapshot.path("up_to_run_index").asInt() >= runIndex) {
+                return snapshot;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        check("the " + kind + " of " + session + " covers run " + runIndex + " within 30 s", false);
+        return snapshot == null ? Json.object() : snapshot;
     }
 
     private void statePair(String kind, String component, String user, String session, String name, int age) {

@@ -15,6 +15,9 @@ import io.sessionflow.runworker.RunWorker;
 import io.sessionflow.runworker.RunWorkerSettings;
 import io.sessionflow.store.Database;
 import io.sessionflow.summarizer.SummarizerWorker;
+import io.sessionflow.worker.SnapshotSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +40,7 @@ final class Pipeline implements AutoCloseable {
     private final ComponentRegistry components;
     private final ModelCatalog models;
     private final List<AutoCloseable> services = new ArrayList<>();
+    private final MeterRegistry metrics = new SimpleMeterRegistry();
 
     private Pipeline(Env env, PipelineSettings settings, ModelCatalog models) {
         this.env = env;
@@ -74,11 +78,19 @@ final class Pipeline implements AutoCloseable {
     }
 
     SummarizerWorker startSummarizer() {
-        return track(new SummarizerWorker(clients).start());
+        SnapshotSettings snapshotSettings = SnapshotSettings.read(env, "SUMMARY", SummarizerWorker.GROUP);
+        env.check();
+        return track(new SummarizerWorker(clients, database, components, models, snapshotSettings, metrics).start());
     }
 
     ContextWorker startContextWorker() {
-        return track(new ContextWorker(clients).start());
+        SnapshotSettings snapshotSettings = SnapshotSettings.read(env, "CONTEXT", ContextWorker.GROUP);
+        env.check();
+        return track(new ContextWorker(clients, database, components, models, snapshotSettings, metrics).start());
+    }
+
+    MeterRegistry metrics() {
+        return metrics;
     }
 
     PipelineSettings settings() {

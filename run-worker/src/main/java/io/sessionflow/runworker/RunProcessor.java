@@ -18,6 +18,7 @@ import io.sessionflow.model.ModelReply;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
+import io.sessionflow.session.ContextBlocks;
 import io.sessionflow.session.ContextBuilder;
 import io.sessionflow.session.ContextFlags;
 import io.sessionflow.session.SessionState;
@@ -27,10 +28,14 @@ import io.sessionflow.store.RunStatus;
 import io.sessionflow.store.RunStore;
 import io.sessionflow.store.Session;
 import io.sessionflow.store.SessionStore;
+import io.sessionflow.store.SnapshotStore;
 import io.sessionflow.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,6 +62,7 @@ public final class RunProcessor {
     private final Clock clock;
     private final SessionStore sessions = new SessionStore();
     private final RunStore runs = new RunStore();
+    private final SnapshotStore snapshots = new SnapshotStore();
     private final RunRegistration registration = new RunRegistration(sessions, runs);
     private final TeamMembers teamMembers;
 
@@ -109,7 +115,9 @@ public final class RunProcessor {
 
         List<TeamMembers.MemberAnswer> memberAnswers = teamMembers.ask(component, state, request);
         String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
-        List<ChatMessage> messages = ContextBuilder.build(instructions, flags, state, request.userId(), history, request.input().message());
+        List<String> memory = database.withConnection(c -> memoryBlocks(c, component, session.sessionId()));
+        List<ChatMessage> messages = ContextBuilder.build(instructions, flags, state, request.userId(), history,
+                request.input().message(), memory);
 
         ChatModel model = models.forSpec(component.model());
         Instant modelStart = clock.instant();
@@ -131,6 +139,18 @@ public final class RunProcessor {
         return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, request.runId(), request.sessionId(),
                 request.userId(), request.componentType(), request.componentId(), runIndex, request.input(), reply.content(),
                 model.id(), metrics, request.requestedAt(), finished));
+    }
+
+    /** The session's context snapshot and summary, as blocks for the system message, where the component asks for them. */
+    private List<String> memoryBlocks(Connection connection, ComponentDefinition component, String sessionId) throws SQLException {
+        List<String> blocks = new ArrayList<>();
+        if (component.sessionContext()) {
+            snapshots.findContext(connection, sessionId).ifPresent(context -> blocks.add(ContextBlocks.context(context)));
+        }
+        if (component.addSessionSummaryToContext()) {
+            snapshots.findSummary(connection, sessionId).ifPresent(summary -> blocks.add(ContextBlocks.summary(summary)));
+        }
+        return blocks;
     }
 
     /** Stores the run as failed (when it is stored at all) and returns the event saying so. */

@@ -1,6 +1,7 @@
 package io.sessionflow.runworker;
 
 import io.sessionflow.config.Env;
+import io.sessionflow.kafka.Topics;
 import io.sessionflow.run.Backoff;
 import java.time.Duration;
 
@@ -14,7 +15,7 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
     public static RunWorkerSettings read(Env env) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", 256, 1, 10_000);
         return new RunWorkerSettings(
-                env.string("SESSIONFLOW_RUN_WORKER_GROUP", "sessionflow.run-worker"),
+                env.string("SESSIONFLOW_RUN_WORKER_GROUP", env.string("SESSIONFLOW_TOPIC_PREFIX", Topics.DEFAULT_PREFIX) + "run-worker"),
                 concurrency,
                 env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * 4, 1, 1_000_000),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),

@@ -1,5 +1,6 @@
 package io.sessionflow.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** A chat model: the conversation in, one answer out. Implementations are thread-safe. */
@@ -9,4 +10,12 @@ public interface ChatModel {
     String id();
 
     ModelReply complete(List<ChatMessage> messages);
+
+    /**
+     * Asks for a JSON object that follows {@code schema} (structured output). The content comes back
+     * as the model wrote it: callers validate it. Models that cannot do this say so.
+     */
+    default ModelReply completeJson(List<ChatMessage> messages, String schemaName, ObjectNode schema) {
+        throw new UnsupportedOperationException(id() + " does not produce structured output");
+    }
 }

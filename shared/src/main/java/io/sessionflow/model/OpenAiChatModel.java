@@ -2,10 +2,13 @@ package io.sessionflow.model;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.core.JsonValue;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.sessionflow.config.ModelSettings;
@@ -40,6 +43,21 @@ public final class OpenAiChatModel implements ChatModel {
 
     @Override
     public ModelReply complete(List<ChatMessage> messages) {
+        return call(request(messages));
+    }
+
+    /** Uses the provider's strict JSON-schema response format, so a conforming model cannot answer off-schema. */
+    @Override
+    public ModelReply completeJson(List<ChatMessage> messages, String schemaName, ObjectNode schema) {
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder schemaBody = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        schema.fields().forEachRemaining(field -> schemaBody.putAdditionalProperty(field.getKey(), JsonValue.fromJsonNode(field.getValue())));
+        ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder()
+                .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder().name(schemaName).strict(true).schema(schemaBody.build()).build())
+                .build();
+        return call(request(messages).responseFormat(format));
+    }
+
+    private ChatCompletionCreateParams.Builder request(List<ChatMessage> messages) {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(modelId);
         for (ChatMessage message : messages) {
             switch (message.role()) {
@@ -48,6 +66,10 @@ public final class OpenAiChatModel implements ChatModel {
                 case ASSISTANT -> params.addAssistantMessage(message.content());
             }
         }
+        return params;
+    }
+
+    private ModelReply call(ChatCompletionCreateParams.Builder params) {
         try {
             ChatCompletion completion = client.chat().completions().create(params.build());
             String content = completion.choices().isEmpty() ? ""

@@ -14,6 +14,11 @@ public class StoreException extends RuntimeException {
         super(message);
     }
 
+    /** A row refers to one that is gone: typically derived data written for a session deleted meanwhile. */
+    public boolean isMissingParent() {
+        return getCause() instanceof SQLException sql && "23503".equals(sql.getSQLState());
+    }
+
     /** Connection loss, serialization failures and deadlocks pass; constraint violations do not. */
     public boolean isTransient() {
         Throwable cause = getCause();

@@ -1,42 +1,51 @@
 package io.sessionflow.summarizer;
 
-import io.sessionflow.event.RunCompleted;
-import io.sessionflow.kafka.GroupReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.kafka.ChangePublisher;
 import io.sessionflow.kafka.KafkaClients;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.store.Database;
+import io.sessionflow.worker.SnapshotSettings;
+import io.sessionflow.worker.SnapshotWorker;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
- * NOT DONE YET: session summaries are a separate issue ("Asynchronous session summaries and
- * session-context snapshots"). This service already joins its consumer group on
- * {@code runs.completed}, so deployments and scaling can be set up, but it only counts the events;
- * it writes no summary.
+ * The summarizer-worker: keeps {@code session_summaries} up to date for components with
+ * {@code enable_session_summaries}, off the response path, from {@code runs.completed}. Bursts are
+ * coalesced per session; each update is announced as {@code SummaryUpdated} on {@code sessions.changed}.
  */
 public final class SummarizerWorker implements AutoCloseable {
 
-    public static final String GROUP = "sessionflow.summarizer-worker";
-    private static final Logger log = LoggerFactory.getLogger(SummarizerWorker.class);
+    public static final String GROUP = "summarizer-worker";
 
-    private final GroupReader<RunCompleted> reader;
-    private final AtomicLong seen = new AtomicLong();
+    private final KafkaProducer<String, byte[]> producer;
+    private final SnapshotWorker worker;
 
-    public SummarizerWorker(KafkaClients clients) {
-        this.reader = new GroupReader<>(clients, GROUP, "summarizer-worker", clients.topics().runsCompleted(), event -> seen.incrementAndGet());
+    public SummarizerWorker(KafkaClients clients, Database database, ComponentRegistry components, ModelCatalog models,
+                            SnapshotSettings settings, MeterRegistry metrics) {
+        this.producer = clients.producer("summarizer-worker");
+        SummaryUpdater updater = new SummaryUpdater(database, models, settings.maxAttempts(),
+                new ChangePublisher(producer, clients.topics()), Clock.systemUTC(), metrics);
+        this.worker = new SnapshotWorker("summary", clients, settings, components, ComponentDefinition::enableSessionSummaries,
+                updater, producer, metrics);
     }
 
     public SummarizerWorker start() {
-        reader.start();
-        log.info("summarizer-worker started: summaries are not implemented yet, completed runs are only counted");
+        worker.start();
         return this;
     }
 
-    public long eventsSeen() {
-        return seen.get();
+    public SnapshotWorker worker() {
+        return worker;
     }
 
     @Override
     public void close() {
-        reader.close();
+        worker.close();
+        producer.close(Duration.ofSeconds(5));
     }
 }

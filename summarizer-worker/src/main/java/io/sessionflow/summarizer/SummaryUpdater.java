@@ -1,0 +1,102 @@
+package io.sessionflow.summarizer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.event.SummaryUpdated;
+import io.sessionflow.kafka.ChangePublisher;
+import io.sessionflow.model.ChatModel;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.store.Database;
+import io.sessionflow.store.RunStore;
+import io.sessionflow.store.RunTurns;
+import io.sessionflow.store.SessionSummary;
+import io.sessionflow.store.SnapshotStore;
+import io.sessionflow.store.StoreException;
+import io.sessionflow.worker.Coalescer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one session's summary up to its latest run: incremental (the previous summary plus only
+ * the runs after it, read by index in bounded chunks) and monotonic (stored only if it covers more
+ * runs than what is stored, so redelivered or late events change nothing).
+ */
+final class SummaryUpdater implements Coalescer.Update {
+
+    /** Runs per model call when a summary has far to catch up (a long session's first summary). */
+    static final int CHUNK = 50;
+
+    private static final Logger log = LoggerFactory.getLogger(SummaryUpdater.class);
+
+    private final Database database;
+    private final ModelCatalog models;
+    private final int attempts;
+    private final ChangePublisher changes;
+    private final Clock clock;
+    private final Counter calls;
+    private final SnapshotStore snapshots = new SnapshotStore();
+    private final RunStore runs = new RunStore();
+
+    SummaryUpdater(Database database, ModelCatalog models, int attempts, ChangePublisher changes, Clock clock, MeterRegistry metrics) {
+        this.database = database;
+        this.models = models;
+        this.attempts = attempts;
+        this.changes = changes;
+        this.clock = clock;
+        this.calls = Counter.builder("sessionflow.summary.model.calls").description("summarizer model calls").register(metrics);
+    }
+
+    @Override
+    public void apply(String sessionId, Coalescer.Pending due) {
+        ComponentDefinition component = (ComponentDefinition) due.detail();
+        Summarizer summarizer = summarizerFor(models.forSpec(component.model()));
+        SessionSummary current = database.withConnection(c -> snapshots.findSummary(c, sessionId)).orElse(null);
+        int from = current == null ? 1 : current.upToRunIndex() + 1;
+        while (from <= due.latestRunIndex()) {
+            int start = from;
+            List<RunTurns> newRuns = database.withConnection(c -> runs.completedTurns(c, sessionId, start, due.latestRunIndex(), CHUNK));
+            if (newRuns.isEmpty()) {
+                return;
+            }
+            calls.increment();
+            Optional<SummaryDraft> draft = summarizer.summarize(current, newRuns);
+            if (draft.isEmpty()) {
+                return; // logged by the summarizer; the stored summary stays as it was
+            }
+            SessionSummary next = new SessionSummary(sessionId, draft.get().summary(), draft.get().topics(),
+                    newRuns.get(newRuns.size() - 1).runIndex(), SummaryPrompt.VERSION, summarizer.modelId(), clock.instant());
+            if (!save(next)) {
+                return;
+            }
+            changes.publish(new SummaryUpdated(SummaryUpdated.SCHEMA_VERSION, sessionId, next.upToRunIndex(), next.summary(),
+                    next.topics(), next.promptVersion(), next.model(), next.updatedAt()));
+            current = next;
+            from = next.upToRunIndex() + 1;
+        }
+    }
+
+    /** @return false when nothing more should be done (a newer summary is stored, or the session is gone) */
+    private boolean save(SessionSummary next) {
+        try {
+            boolean saved = database.withConnection(c -> snapshots.saveSummaryIfNewer(c, next));
+            if (!saved) {
+                log.info("summary of {} up to run {} is not newer than the stored one; left as it is", next.sessionId(), next.upToRunIndex());
+            }
+            return saved;
+        } catch (StoreException e) {
+            if (e.isMissingParent()) {
+                log.info("session {} was deleted; its summary is not kept", next.sessionId());
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private Summarizer summarizerFor(ChatModel model) {
+        return "local".equals(model.id()) ? new ExtractiveSummarizer() : new ModelSummarizer(model, attempts);
+    }
+}
