@@ -2,7 +2,9 @@ package io.sessionflow.launcher;
 
 import io.sessionflow.config.Env;
 import io.sessionflow.embedded.EmbeddedStack;
+import io.sessionflow.context.ContextWorker;
 import io.sessionflow.gateway.Gateway;
+import io.sessionflow.summarizer.SummarizerWorker;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
@@ -31,6 +33,8 @@ final class TestPipeline {
     final Map<String, String> env;
     final Pipeline pipeline;
     final Gateway gateway;
+    final SummarizerWorker summarizer;
+    final ContextWorker contextWorker;
     final GatewayClient client;
     final Database database;
     final KafkaClients kafka;
@@ -49,6 +53,8 @@ final class TestPipeline {
         env.put("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", "5");
         pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(model));
         pipeline.startRunWorker();
+        summarizer = pipeline.startSummarizer();
+        contextWorker = pipeline.startContextWorker();
         gateway = pipeline.startGateway();
         client = new GatewayClient(gateway.url());
         database = io.sessionflow.store.Database.open(pipeline.settings().database(), "test-reader");
@@ -80,6 +86,7 @@ final class TestPipeline {
         private final ChatModel delegate;
         private final AtomicInteger calls = new AtomicInteger();
         private final Map<String, AtomicInteger> byMessage = new ConcurrentHashMap<>();
+        private final Map<String, List<ChatMessage>> contexts = new ConcurrentHashMap<>();
 
         CountingModel(ChatModel delegate) {
             this.delegate = delegate;
@@ -93,8 +100,16 @@ final class TestPipeline {
         @Override
         public ModelReply complete(List<ChatMessage> messages) {
             calls.incrementAndGet();
-            byMessage.computeIfAbsent(messages.get(messages.size() - 1).content(), m -> new AtomicInteger()).incrementAndGet();
+            String message = messages.get(messages.size() - 1).content();
+            byMessage.computeIfAbsent(message, m -> new AtomicInteger()).incrementAndGet();
+            contexts.put(message, List.copyOf(messages));
             return delegate.complete(messages);
+        }
+
+        /** The system message the model was given with this user message (the last time it was sent). */
+        String systemMessageFor(String message) {
+            List<ChatMessage> context = contexts.get(message);
+            return context == null || context.get(0).role() != ChatMessage.Role.SYSTEM ? null : context.get(0).content();
         }
 
         int callsFor(String message) {

@@ -1,0 +1,101 @@
+package io.sessionflow.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.sessionflow.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An OpenAI-compatible chat-completions server on loopback, scripted per structured-output schema
+ * name: the real client (SDK, HTTP, JSON) talks to it exactly as it would to a provider. Plain chat
+ * requests get a fixed answer; structured ones get the next scripted reply for their schema.
+ */
+final class FakeOpenAi implements AutoCloseable {
+
+    /** A scripted reply: a JSON content string answered with 200, or an HTTP error status. */
+    record Reply(String content, int status) {
+        static Reply content(String json) {
+            return new Reply(json, 200);
+        }
+
+        static Reply error(int status) {
+            return new Reply(null, status);
+        }
+    }
+
+    private final HttpServer server;
+    private final Map<String, ConcurrentLinkedQueue<Reply>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, List<JsonNode>> structuredRequests = new ConcurrentHashMap<>();
+
+    FakeOpenAi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    void script(String schemaName, Reply... replies) {
+        scripts.computeIfAbsent(schemaName, name -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+    }
+
+    /** The structured requests received for a schema, in order. */
+    List<JsonNode> requests(String schemaName) {
+        return structuredRequests.getOrDefault(schemaName, List.of());
+    }
+
+    /** The user prompt of the n-th structured request (0-based) for a schema. */
+    String userPrompt(String schemaName, int n) {
+        JsonNode messages = requests(schemaName).get(n).path("messages");
+        return messages.get(messages.size() - 1).path("content").asText();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody());
+        String schema = body.path("response_format").path("json_schema").path("name").asText("");
+        Reply reply;
+        if (schema.isEmpty()) {
+            reply = Reply.content("fake model answer");
+        } else {
+            structuredRequests.computeIfAbsent(schema, name -> new CopyOnWriteArrayList<>()).add(body);
+            ConcurrentLinkedQueue<Reply> script = scripts.get(schema);
+            Reply next = script == null ? null : script.poll();
+            reply = next != null ? next : Reply.error(503);
+        }
+        if (reply.status() != 200) {
+            send(exchange, reply.status(), "{\"error\":{\"message\":\"scripted failure\",\"type\":\"server_error\"}}");
+            return;
+        }
+        String completion = Json.toText(Map.of(
+                "id", "chatcmpl-fake", "object", "chat.completion", "created", 1_700_000_000L, "model", body.path("model").asText(),
+                "choices", List.of(Map.of("index", 0, "finish_reason", "stop",
+                        "message", Map.of("role", "assistant", "content", reply.content()))),
+                "usage", Map.of("prompt_tokens", 10, "completion_tokens", 5, "total_tokens", 15)));
+        send(exchange, 200, completion);
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
