@@ -1,6 +1,7 @@
 package io.sessionflow.gateway;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.gateway.http.Router;
 import io.sessionflow.kafka.KafkaClients;
@@ -32,7 +33,11 @@ public final class Gateway implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
 
-    public Gateway(GatewaySettings settings, Database database, KafkaClients clients, ComponentRegistry components) {
+    private final PrometheusMeterRegistry metrics;
+
+    public Gateway(GatewaySettings settings, Database database, KafkaClients clients, ComponentRegistry components,
+                   PrometheusMeterRegistry metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.database = database;
         this.clients = clients;
@@ -47,6 +52,7 @@ public final class Gateway implements AutoCloseable {
                 waiter, database, settings).register(router);
         new SessionsApi(database).register(router);
         new HealthApi(database).register(router);
+        router.route("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(settings.httpThreads(), r -> {
             Thread thread = new Thread(r, "gateway-http-" + threads.incrementAndGet());

@@ -17,7 +17,9 @@ import io.sessionflow.store.Database;
 import io.sessionflow.summarizer.SummarizerWorker;
 import io.sessionflow.worker.SnapshotSettings;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sessionflow.metrics.Metrics;
+import io.sessionflow.metrics.MetricsServer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,7 @@ final class Pipeline implements AutoCloseable {
     private final ComponentRegistry components;
     private final ModelCatalog models;
     private final List<AutoCloseable> services = new ArrayList<>();
-    private final MeterRegistry metrics = new SimpleMeterRegistry();
+    private final PrometheusMeterRegistry metrics = Metrics.prometheus();
 
     private Pipeline(Env env, PipelineSettings settings, ModelCatalog models) {
         this.env = env;
@@ -67,7 +69,7 @@ final class Pipeline implements AutoCloseable {
     Gateway startGateway() {
         GatewaySettings gatewaySettings = GatewaySettings.read(env);
         env.check();
-        return track(new Gateway(gatewaySettings, database, clients, components).start());
+        return track(new Gateway(gatewaySettings, database, clients, components, metrics).start());
     }
 
     RunWorker startRunWorker() {
@@ -89,8 +91,17 @@ final class Pipeline implements AutoCloseable {
         return track(new ContextWorker(clients, database, components, models, snapshotSettings, metrics).start());
     }
 
-    MeterRegistry metrics() {
+    PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    /** For worker processes, which have no HTTP API: {@code /metrics} on {@code SESSIONFLOW_METRICS_PORT} (0 picks a free port). */
+    MetricsServer startMetricsServer() {
+        int port = env.integer("SESSIONFLOW_METRICS_PORT", 0, 0, 65535);
+        env.check();
+        MetricsServer server = track(new MetricsServer(metrics, env.string("SESSIONFLOW_METRICS_HOST", "0.0.0.0"), port).start());
+        log.info("metrics on http://127.0.0.1:{}/metrics", server.port());
+        return server;
     }
 
     PipelineSettings settings() {

@@ -109,9 +109,18 @@ public final class Sessionflow {
         Pipeline pipeline = Pipeline.open(env);
         switch (command) {
             case "gateway" -> pipeline.startGateway();
-            case "run-worker" -> pipeline.startRunWorker();
-            case "summarizer-worker" -> pipeline.startSummarizer();
-            case "context-worker" -> pipeline.startContextWorker();
+            case "run-worker" -> {
+                pipeline.startRunWorker();
+                pipeline.startMetricsServer();
+            }
+            case "summarizer-worker" -> {
+                pipeline.startSummarizer();
+                pipeline.startMetricsServer();
+            }
+            case "context-worker" -> {
+                pipeline.startContextWorker();
+                pipeline.startMetricsServer();
+            }
             default -> throw new IllegalArgumentException(command);
         }
         awaitShutdown(pipeline::close);

@@ -136,6 +136,22 @@ class SnapshotsIT {
         }
     }
 
+    @Test
+    void shouldExposeSummaryAndContextLagAsPrometheusMetrics() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pipeline.gateway.url() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(response.body())
+                .containsPattern("(?m)^sessionflow_summary_lag_runs\\{worker=\"summary-worker\"} \\d")
+                .containsPattern("(?m)^sessionflow_summary_lag_seconds\\{worker=\"summary-worker\"} \\d")
+                .containsPattern("(?m)^sessionflow_context_lag_runs\\{worker=\"context-worker\"} \\d")
+                .containsPattern("(?m)^sessionflow_context_lag_seconds\\{worker=\"context-worker\"} \\d")
+                .contains("sessionflow_summary_model_calls_total");
+    }
+
     private void run(String agent, String session, String message) {
         GatewayClient.Response response = pipeline.client.run("agents", agent, SessionSemanticsIT.body("user_1", session, message, null));
         assertThat(response.status()).as("%s", response.body()).isEqualTo(200);

@@ -91,6 +91,19 @@ public final class HttpCall {
         }
     }
 
+    public void respondText(int status, String contentType, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            // The client went away; there is nobody left to tell.
+        }
+    }
+
     public void respondError(ApiException error) {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("status", error.status());
