@@ -3,6 +3,7 @@ package io.sessionflow.gateway;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.gateway.http.Router;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
@@ -35,14 +36,14 @@ public final class Gateway implements AutoCloseable {
 
     private final PrometheusMeterRegistry metrics;
 
-    public Gateway(GatewaySettings settings, Database database, KafkaClients clients, ComponentRegistry components,
-                   PrometheusMeterRegistry metrics) {
+    public Gateway(GatewaySettings settings, Authenticator authenticator, Database database, KafkaClients clients,
+                   ComponentRegistry components, PrometheusMeterRegistry metrics) {
         this.metrics = metrics;
         this.settings = settings;
         this.database = database;
         this.clients = clients;
         this.components = components;
-        this.router = new Router(settings.maxBodyBytes());
+        this.router = new Router(settings.maxBodyBytes(), authenticator);
     }
 
     public Gateway start() {
@@ -50,9 +51,10 @@ public final class Gateway implements AutoCloseable {
         waiter = new CompletionWaiter(clients).start();
         new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC()),
                 waiter, database, settings).register(router);
-        new SessionsApi(database).register(router);
+        new SessionsApi(database, components, settings).register(router);
         new HealthApi(database).register(router);
-        router.route("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        router.openRoute("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        router.openRoute("GET", "/v1/openapi.yaml", call -> call.respondText(200, "application/yaml", OpenApi.document()));
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(settings.httpThreads(), r -> {
             Thread thread = new Thread(r, "gateway-http-" + threads.incrementAndGet());
@@ -100,8 +102,8 @@ public final class Gateway implements AutoCloseable {
     /** Liveness (the process answers) and readiness (Postgres answers). */
     private record HealthApi(Database database) {
         void register(Router router) {
-            router.route("GET", "/health/live", call -> call.respond(200, Map.of("status", "up")));
-            router.route("GET", "/health/ready", call -> {
+            router.openRoute("GET", "/health/live", call -> call.respond(200, Map.of("status", "up")));
+            router.openRoute("GET", "/health/ready", call -> {
                 try {
                     database.withConnection(c -> c.isValid(2));
                     call.respond(200, Map.of("status", "ready"));

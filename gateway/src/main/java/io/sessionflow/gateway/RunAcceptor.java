@@ -49,11 +49,11 @@ final class RunAcceptor {
     }
 
     /** Validates against the configuration and builds the request; nothing is stored yet. */
-    RunRequested prepare(ComponentType type, String componentId, RunRequestBody body) {
+    RunRequested prepare(ComponentType type, String componentId, RunRequestBody body, String userId) {
         ComponentDefinition component = components.find(type, componentId).orElseThrow(() -> new ApiException(404,
                 "unknown_component", "unknown " + type.wireName() + " '" + componentId + "'", null));
         String sessionId = body.sessionId() != null ? body.sessionId() : UUID.randomUUID().toString();
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, body.userId(), type,
+        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, type,
                 component.id(), new RunInput(body.message()), body.sessionState(), body.overwriteSessionState(), body.overrides(),
                 clock.instant());
     }

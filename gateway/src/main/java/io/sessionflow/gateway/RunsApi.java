@@ -10,6 +10,7 @@ import io.sessionflow.store.Database;
 import io.sessionflow.store.RunRecord;
 import io.sessionflow.store.RunStore;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +39,11 @@ final class RunsApi {
     }
 
     private void startRun(HttpCall call, ComponentType type, String componentId) throws InterruptedException {
+        call.allowQuery(Set.of("wait"));
         boolean wait = call.queryFlag("wait", false);
         RunRequestBody body = RunRequestBody.parse(call.jsonBody(), settings);
-        RunRequested request = acceptor.prepare(type, componentId, body);
+        String userId = SessionsApi.ownUser(call.principal(), body.userId());
+        RunRequested request = acceptor.prepare(type, componentId, body, userId);
         CompletableFuture<Void> finished = wait ? waiter.expect(request.runId()) : null;
         try {
             acceptor.accept(request);
@@ -67,11 +70,16 @@ final class RunsApi {
     }
 
     private void getRun(HttpCall call) {
+        call.allowQuery(Set.of());
         String runId = call.path("run_id");
         if (!Ids.isValid(runId)) {
             throw ApiException.badRequest("run_id", "run_id is not a valid id");
         }
-        call.respond(200, RunView.of(find(runId)));
+        RunRecord run = find(runId);
+        if (!call.principal().canAccess(run.userId())) {
+            throw ApiException.notFound("run " + runId + " not found"); // another user's run: no existence leaks
+        }
+        call.respond(200, RunView.of(run));
     }
 
     private RunRecord find(String runId) {

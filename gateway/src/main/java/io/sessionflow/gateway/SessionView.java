@@ -30,6 +30,21 @@ final class SessionView {
         return view;
     }
 
+    /** A list entry: the session without its state, summary and context (those are one GET away). */
+    static ObjectNode listItem(Session session) {
+        ObjectNode view = Json.object()
+                .put("session_id", session.sessionId())
+                .put("session_type", session.sessionType().wireName())
+                .put("user_id", session.userId())
+                .put("component_id", session.componentId())
+                .put("session_name", session.sessionName())
+                .put("run_count", session.runCount())
+                .put("created_at", session.createdAt().toString())
+                .put("updated_at", session.updatedAt().toString());
+        view.set("metadata", session.metadata());
+        return view;
+    }
+
     private static ObjectNode summary(SessionSummary summary) {
         ObjectNode view = Json.object().put("summary", summary.summary());
         view.set("topics", Json.MAPPER.valueToTree(summary.topics()));

@@ -1,37 +1,250 @@
 package io.sessionflow.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.Ids;
+import io.sessionflow.gateway.auth.Principal;
 import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.gateway.http.HttpCall;
+import io.sessionflow.gateway.http.JsonFields;
 import io.sessionflow.gateway.http.Router;
+import io.sessionflow.json.Json;
+import io.sessionflow.session.SessionState;
 import io.sessionflow.store.Database;
+import io.sessionflow.store.RunRecord;
+import io.sessionflow.store.RunStore;
 import io.sessionflow.store.Session;
+import io.sessionflow.store.SessionFilter;
 import io.sessionflow.store.SessionStore;
 import io.sessionflow.store.SnapshotStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
-/** {@code GET /v1/sessions/{session_id}}: the session with its summary and context snapshot. */
+/**
+ * The session API (Agno's get_session, get_sessions, rename_session, delete_session, and more).
+ * A user-bound key only ever sees and changes that user's sessions: another user's session answers
+ * 404 exactly like a missing one, so not even its existence leaks.
+ */
 final class SessionsApi {
 
+    private static final int MAX_NAME_CHARS = 256;
+    private static final int MAX_BULK_DELETE = 1000;
+    private static final Set<String> LIST_PARAMS = Set.of("user_id", "session_type", "component_id", "session_name", "from", "to",
+            "page", "limit", "sort_by", "sort_order");
+    private static final Set<String> PAGE_PARAMS = Set.of("page", "limit", "sort_order");
+
     private final Database database;
+    private final ComponentRegistry components;
+    private final GatewaySettings settings;
     private final SessionStore sessions = new SessionStore();
     private final SnapshotStore snapshots = new SnapshotStore();
+    private final RunStore runs = new RunStore();
 
-    SessionsApi(Database database) {
+    SessionsApi(Database database, ComponentRegistry components, GatewaySettings settings) {
         this.database = database;
+        this.components = components;
+        this.settings = settings;
     }
 
     void register(Router router) {
-        router.route("GET", "/v1/sessions/{session_id}", this::getSession);
+        router.route("GET", "/v1/sessions", this::list);
+        router.route("POST", "/v1/sessions", this::create);
+        router.route("DELETE", "/v1/sessions", this::deleteMany);
+        router.route("GET", "/v1/sessions/{session_id}", this::get);
+        router.route("PATCH", "/v1/sessions/{session_id}", this::patch);
+        router.route("DELETE", "/v1/sessions/{session_id}", this::deleteOne);
+        router.route("GET", "/v1/sessions/{session_id}/runs", this::listRuns);
     }
 
-    private void getSession(HttpCall call) {
-        String sessionId = call.path("session_id");
-        if (!Ids.isValid(sessionId)) {
-            throw ApiException.badRequest("session_id", "session_id is not a valid id");
+    private void list(HttpCall call) {
+        call.allowQuery(LIST_PARAMS);
+        Principal principal = call.principal();
+        String userId = call.query("user_id").map(id -> validId("user_id", id)).orElse(null);
+        if (!principal.admin()) {
+            if (userId != null && !userId.equals(principal.userId())) {
+                throw new ApiException(403, "forbidden", "a user key lists only its own sessions", "user_id");
+            }
+            userId = principal.userId();
         }
+        String type = call.queryChoice("session_type", null, List.of("agent", "team"));
+        Instant from = call.queryInstant("from");
+        Instant to = call.queryInstant("to");
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ApiException.badRequest("to", "to must be after from");
+        }
+        String name = call.query("session_name").orElse(null);
+        if (name != null && name.length() > MAX_NAME_CHARS) {
+            throw ApiException.badRequest("session_name", "session_name is longer than " + MAX_NAME_CHARS + " characters");
+        }
+        SessionFilter filter = new SessionFilter(userId, type == null ? null : ComponentType.fromWireName(type),
+                call.query("component_id").map(id -> validId("component_id", id)).orElse(null), name, from, to,
+                call.queryChoice("sort_by", "created_at", List.of("created_at", "updated_at")).equals("created_at")
+                        ? SessionFilter.SortBy.CREATED_AT : SessionFilter.SortBy.UPDATED_AT,
+                call.queryChoice("sort_order", "desc", List.of("asc", "desc")).equals("asc"),
+                call.queryInt("page", 1, 1, 1_000_000), call.queryInt("limit", 20, 1, 100));
         call.respond(200, database.withConnection(c -> {
-            Session session = sessions.find(c, sessionId).orElseThrow(() -> ApiException.notFound("session " + sessionId + " not found"));
+            ArrayNode items = Json.MAPPER.createArrayNode();
+            for (Session session : sessions.list(c, filter)) {
+                items.add(SessionView.listItem(session));
+            }
+            return page(items, sessions.count(c, filter), filter.page(), filter.limit());
+        }));
+    }
+
+    private void get(HttpCall call) {
+        call.allowQuery(Set.of());
+        String sessionId = call.path("session_id");
+        call.respond(200, database.withConnection(c -> {
+            Session session = accessible(c, call.principal(), sessionId);
             return SessionView.of(session, snapshots.findSummary(c, sessionId), snapshots.findContext(c, sessionId));
         }));
+    }
+
+    private void create(HttpCall call) {
+        call.allowQuery(Set.of());
+        ObjectNode body = JsonFields.object(call.jsonBody(), Set.of("session_id", "user_id", "component_type", "component_id",
+                "session_name", "session_state", "metadata"));
+        String typeName = JsonFields.requiredText(body, "component_type");
+        if (!typeName.equals("agent") && !typeName.equals("team")) {
+            throw ApiException.badRequest("component_type", "component_type must be 'agent' or 'team'");
+        }
+        ComponentType type = ComponentType.fromWireName(typeName);
+        String componentId = validId("component_id", JsonFields.requiredText(body, "component_id"));
+        ComponentDefinition component = components.find(type, componentId)
+                .orElseThrow(() -> ApiException.badRequest("component_id", "unknown " + type.wireName() + " '" + componentId + "'"));
+        String userId = ownUser(call.principal(), JsonFields.optionalId(body, "user_id"));
+        String sessionId = JsonFields.optionalId(body, "session_id");
+        String id = sessionId != null ? sessionId : UUID.randomUUID().toString();
+        ObjectNode state = JsonFields.optionalObject(body, "session_state", settings.maxStateBytes());
+        ObjectNode metadata = JsonFields.optionalObject(body, "metadata", settings.maxStateBytes());
+        String name = JsonFields.optionalText(body, "session_name", MAX_NAME_CHARS);
+        call.respond(201, database.inTransaction(c -> {
+            if (!sessions.create(c, id, type, userId, component.id(), name, state != null ? state : component.sessionState(),
+                    metadata != null ? metadata : Json.object())) {
+                throw new ApiException(409, "session_exists", "session " + id + " already exists", "session_id");
+            }
+            return SessionView.of(sessions.find(c, id).orElseThrow(), java.util.Optional.empty(), java.util.Optional.empty());
+        }));
+    }
+
+    private void patch(HttpCall call) {
+        call.allowQuery(Set.of());
+        String sessionId = call.path("session_id");
+        ObjectNode body = JsonFields.object(call.jsonBody(), Set.of("session_name", "session_state", "state_mode", "metadata"));
+        String name = JsonFields.optionalText(body, "session_name", MAX_NAME_CHARS);
+        ObjectNode state = JsonFields.optionalObject(body, "session_state", settings.maxStateBytes());
+        ObjectNode metadata = JsonFields.optionalObject(body, "metadata", settings.maxStateBytes());
+        String mode = JsonFields.optionalText(body, "state_mode", 16);
+        if (mode != null && !mode.equals("merge") && !mode.equals("replace")) {
+            throw ApiException.badRequest("state_mode", "state_mode must be 'merge' or 'replace'");
+        }
+        if (mode != null && state == null) {
+            throw ApiException.badRequest("state_mode", "state_mode needs a session_state");
+        }
+        if (name == null && state == null && metadata == null) {
+            throw ApiException.badRequest(null, "nothing to change: give session_name, session_state or metadata");
+        }
+        call.respond(200, database.inTransaction(c -> {
+            Session session = accessible(c, call.principal(), sessionId, true);
+            ObjectNode newState = state == null ? null
+                    : "replace".equals(mode) ? state : SessionState.merge(session.sessionState(), state);
+            sessions.update(c, sessionId, name, newState, metadata);
+            return SessionView.of(sessions.find(c, sessionId).orElseThrow(), snapshots.findSummary(c, sessionId),
+                    snapshots.findContext(c, sessionId));
+        }));
+    }
+
+    private void deleteOne(HttpCall call) {
+        call.allowQuery(Set.of());
+        String sessionId = call.path("session_id");
+        call.respond(200, database.inTransaction(c -> {
+            accessible(c, call.principal(), sessionId);
+            List<String> deleted = sessions.delete(c, List.of(sessionId), call.principal().admin() ? null : call.principal().userId());
+            return Map.of("deleted", deleted);
+        }));
+    }
+
+    private void deleteMany(HttpCall call) {
+        call.allowQuery(Set.of());
+        ObjectNode body = JsonFields.object(call.jsonBody(), Set.of("session_ids"));
+        JsonNode ids = body.get("session_ids");
+        if (ids == null || !ids.isArray() || ids.isEmpty() || ids.size() > MAX_BULK_DELETE) {
+            throw ApiException.badRequest("session_ids", "session_ids must be an array of 1 to " + MAX_BULK_DELETE + " session ids");
+        }
+        Set<String> requested = new LinkedHashSet<>();
+        for (JsonNode id : ids) {
+            if (!id.isTextual() || !Ids.isValid(id.asText())) {
+                throw ApiException.badRequest("session_ids", "session_ids must hold only valid session ids");
+            }
+            requested.add(id.asText());
+        }
+        List<String> deleted = database.inTransaction(c ->
+                sessions.delete(c, new ArrayList<>(requested), call.principal().admin() ? null : call.principal().userId()));
+        List<String> notFound = requested.stream().filter(id -> !deleted.contains(id)).toList();
+        call.respond(200, Map.of("deleted", deleted, "not_found", notFound));
+    }
+
+    private void listRuns(HttpCall call) {
+        call.allowQuery(PAGE_PARAMS);
+        String sessionId = call.path("session_id");
+        int page = call.queryInt("page", 1, 1, 1_000_000);
+        int limit = call.queryInt("limit", 20, 1, 100);
+        boolean newestFirst = call.queryChoice("sort_order", "desc", List.of("asc", "desc")).equals("desc");
+        call.respond(200, database.withConnection(c -> {
+            accessible(c, call.principal(), sessionId);
+            ArrayNode items = Json.MAPPER.createArrayNode();
+            for (RunRecord run : runs.listBySession(c, sessionId, newestFirst, page, limit)) {
+                items.add(RunView.of(run));
+            }
+            return page(items, runs.countBySession(c, sessionId), page, limit);
+        }));
+    }
+
+    private Session accessible(Connection c, Principal principal, String sessionId) throws SQLException {
+        return accessible(c, principal, sessionId, false);
+    }
+
+    /** The session if the principal may see it; otherwise the same 404 as for a session that does not exist. */
+    private Session accessible(Connection c, Principal principal, String sessionId, boolean lock) throws SQLException {
+        validId("session_id", sessionId);
+        Session session = (lock ? sessions.findForUpdate(c, sessionId) : sessions.find(c, sessionId))
+                .filter(found -> principal.canAccess(found.userId()))
+                .orElseThrow(() -> ApiException.notFound("session " + sessionId + " not found"));
+        return session;
+    }
+
+    /** A user key acts for its own user: its user_id is stamped, and naming another is refused. */
+    static String ownUser(Principal principal, String requested) {
+        if (principal.admin()) {
+            return requested;
+        }
+        if (requested != null && !requested.equals(principal.userId())) {
+            throw new ApiException(403, "forbidden", "a user key acts only for its own user_id", "user_id");
+        }
+        return principal.userId();
+    }
+
+    private static String validId(String field, String id) {
+        if (!Ids.isValid(id)) {
+            throw ApiException.badRequest(field, field + " must be 1-128 letters, digits and . _ : @ -");
+        }
+        return id;
+    }
+
+    private static ObjectNode page(ArrayNode items, long total, int page, int limit) {
+        ObjectNode result = Json.object();
+        result.set("items", items);
+        return result.put("total", total).put("page", page).put("limit", limit);
     }
 }

@@ -10,7 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small client of the gateway's HTTP API, for the demo and the command line. */
+/** A small client of the gateway's HTTP API, for the demo, the command line and the tests. */
 final class GatewayClient {
 
     record Response(int status, JsonNode body) {
@@ -18,35 +18,46 @@ final class GatewayClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String baseUrl;
+    private final String apiKey;
 
-    GatewayClient(String baseUrl) {
+    /** @param apiKey sent as {@code Authorization: Bearer}; null sends none */
+    GatewayClient(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    GatewayClient withKey(String otherKey) {
+        return new GatewayClient(baseUrl, otherKey);
     }
 
     /** Starts a run and waits for it to finish. */
     Response run(String kind, String componentId, ObjectNode body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/" + kind + "/" + componentId + "/runs?wait=true"))
-                .timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.toText(body))).build());
+        return send("POST", "/v1/" + kind + "/" + componentId + "/runs?wait=true", Json.toText(body));
     }
 
     /** Posts a raw body to a path (which may carry a query), as any HTTP client could. */
     Response post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send("POST", path, body);
     }
 
     Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return send("GET", path, null);
     }
 
-    private Response send(HttpRequest request) {
+    Response send(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body().isEmpty() ? Json.object() : Json.parse(response.body()));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            JsonNode json = text.isEmpty() ? Json.object() : text.startsWith("{") || text.startsWith("[") ? Json.parse(text) : Json.object().put("text", text);
+            return new Response(response.statusCode(), json);
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach the gateway at " + baseUrl + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

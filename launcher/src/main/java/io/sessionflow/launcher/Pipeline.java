@@ -6,6 +6,8 @@ import io.sessionflow.config.PipelineSettings;
 import io.sessionflow.context.ContextWorker;
 import io.sessionflow.gateway.Gateway;
 import io.sessionflow.gateway.GatewaySettings;
+import io.sessionflow.gateway.auth.AuthSettings;
+import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.TopicSetup;
 import io.sessionflow.model.ConfiguredModels;
@@ -68,8 +70,9 @@ final class Pipeline implements AutoCloseable {
 
     Gateway startGateway() {
         GatewaySettings gatewaySettings = GatewaySettings.read(env);
+        Authenticator authenticator = AuthSettings.read(env);
         env.check();
-        return track(new Gateway(gatewaySettings, database, clients, components, metrics).start());
+        return track(new Gateway(gatewaySettings, authenticator, database, clients, components, metrics).start());
     }
 
     RunWorker startRunWorker() {

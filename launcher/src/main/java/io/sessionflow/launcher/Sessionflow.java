@@ -3,6 +3,7 @@ package io.sessionflow.launcher;
 import io.sessionflow.config.ConfigException;
 import io.sessionflow.config.Env;
 import io.sessionflow.gateway.Gateway;
+import io.sessionflow.gateway.auth.ApiKeys;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,15 @@ public final class Sessionflow {
               run-worker          runs one run-worker (start several: they share the partitions of one consumer group)
               summarizer-worker   runs the summarizer-worker
               context-worker      runs the context-worker
+
+              run --agent ID | --team ID --session S --user U [--state JSON] "message"
+                                  sends a run to a gateway and prints the answer
+              sessions list|show|rename|delete ...
+                                  manages sessions on a gateway (./sessionflow sessions help)
+              hash-key KEY        prints the SHA-256 of an API key, for SESSIONFLOW_API_KEYS
+
+            Commands that talk to a gateway take --url (or SESSIONFLOW_URL, default http://127.0.0.1:8080)
+            and --key (or SESSIONFLOW_API_KEY), and print a table, or JSON with --json.
 
             Configuration is read from the environment; see README.md (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL,
             SESSIONFLOW_COMPONENTS, SESSIONFLOW_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, ...).
@@ -39,6 +49,15 @@ public final class Sessionflow {
                 case "demo" -> demo();
                 case "dev" -> dev();
                 case "gateway", "run-worker", "summarizer-worker", "context-worker" -> service(command);
+                case "run", "sessions" -> new Cli(System.out, System.err).main(args);
+                case "hash-key" -> {
+                    if (args.length != 2) {
+                        System.err.println("usage: ./sessionflow hash-key <key>");
+                        yield 2;
+                    }
+                    System.out.println(ApiKeys.hash(args[1]));
+                    yield 0;
+                }
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);
                     yield 0;
@@ -61,6 +80,7 @@ public final class Sessionflow {
         env.put("SESSIONFLOW_GATEWAY_PORT", "0");
         env.remove("SESSIONFLOW_COMPONENTS"); // the demo's examples are the built-in components
         env.put("SESSIONFLOW_MODEL", "local");
+        String adminKey = withGeneratedAdminKey(env);
         System.err.println("starting embedded Kafka and Postgres (unless configured) and every service...");
         try (EmbeddedDefaults embedded = EmbeddedDefaults.fill(env);
              Pipeline pipeline = Pipeline.open(new Env(embedded.env()))) {
@@ -68,13 +88,16 @@ public final class Sessionflow {
             pipeline.startSummarizer();
             pipeline.startContextWorker();
             Gateway gateway = pipeline.startGateway();
-            List<String> failures = new Demo(new GatewayClient(gateway.url()), System.out).run();
+            System.out.println("Admin API key for this demo (generated, valid until it exits): " + adminKey);
+            List<String> failures = new Demo(new GatewayClient(gateway.url(), adminKey), System.out).run();
             return failures.isEmpty() ? 0 : 1;
         }
     }
 
     private static int dev() {
-        EmbeddedDefaults embedded = EmbeddedDefaults.fill(System.getenv());
+        Map<String, String> configured = new HashMap<>(System.getenv());
+        String adminKey = withGeneratedAdminKey(configured);
+        EmbeddedDefaults embedded = EmbeddedDefaults.fill(configured);
         Pipeline pipeline = Pipeline.open(new Env(embedded.env()));
         pipeline.startRunWorker();
         pipeline.startSummarizer();
@@ -83,13 +106,17 @@ public final class Sessionflow {
         Map<String, String> env = embedded.env();
         System.out.println("Sessionflow is up.");
         System.out.println("  gateway:  " + gateway.url());
+        System.out.println("  admin key (generated for this run): " + adminKey);
         System.out.println("  Kafka:    " + env.get("KAFKA_BOOTSTRAP_SERVERS") + (embedded.embeddedKafka() ? " (embedded)" : ""));
         System.out.println("  Postgres: " + env.get("DATABASE_URL") + (embedded.embeddedPostgres() ? " (embedded)" : ""));
         System.out.println();
         System.out.println("Try:");
         System.out.println("  curl -s -X POST '" + gateway.url() + "/v1/agents/personal-assistant/runs?wait=true' \\");
+        System.out.println("       -H 'Authorization: Bearer " + adminKey + "' \\");
         System.out.println("       -H 'Content-Type: application/json' \\");
         System.out.println("       -d '{\"message\":\"What is my name?\",\"user_id\":\"user_1\",\"session_id\":\"s1\",\"session_state\":{\"user_name\":\"John\",\"age\":30}}'");
+        System.out.println();
+        System.out.println("  SESSIONFLOW_URL=" + gateway.url() + " SESSIONFLOW_API_KEY=" + adminKey + " ./sessionflow sessions list");
         System.out.println();
         System.out.println("More run-workers, from another terminal (they join the same consumer group):");
         System.out.println("  KAFKA_BOOTSTRAP_SERVERS=" + env.get("KAFKA_BOOTSTRAP_SERVERS") + " DATABASE_URL='" + env.get("DATABASE_URL") + "' \\");
@@ -125,6 +152,14 @@ public final class Sessionflow {
         }
         awaitShutdown(pipeline::close);
         return 0;
+    }
+
+    /** Adds a freshly generated admin key to the configured ones (dev and demo print it). @return the key */
+    private static String withGeneratedAdminKey(Map<String, String> env) {
+        String key = ApiKeys.generate();
+        String configured = env.getOrDefault("SESSIONFLOW_API_KEYS", "");
+        env.put("SESSIONFLOW_API_KEYS", (configured.isBlank() ? "" : configured + ",") + "admin=" + ApiKeys.hash(key));
+        return key;
     }
 
     /** Blocks until SIGTERM or Ctrl-C, then stops gracefully before the JVM exits. */

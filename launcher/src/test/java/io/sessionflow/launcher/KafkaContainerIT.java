@@ -33,11 +33,12 @@ class KafkaContainerIT {
                     "DATABASE_USER", postgres.user(),
                     "DATABASE_PASSWORD", postgres.password(),
                     "SESSIONFLOW_GATEWAY_PORT", "0",
+                    "SESSIONFLOW_AUTH", "off",
                     "SESSIONFLOW_TOPIC_PREFIX", "containers."));
             try (Pipeline pipeline = Pipeline.open(env, ModelCatalog.fixed(new LocalModel()))) {
                 pipeline.startRunWorker();
                 Gateway gateway = pipeline.startGateway();
-                GatewayClient client = new GatewayClient(gateway.url());
+                GatewayClient client = new GatewayClient(gateway.url(), null);
 
                 client.run("agents", "personal-assistant", SessionSemanticsIT.body("user_1", "container-session", "What is my name?",
                         Json.object().put("user_name", "John").put("age", 30)));

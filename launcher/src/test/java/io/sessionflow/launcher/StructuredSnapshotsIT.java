@@ -42,7 +42,7 @@ class StructuredSnapshotsIT {
         pipeline.startSummarizer();
         pipeline.startContextWorker();
         Gateway gateway = pipeline.startGateway();
-        client = new GatewayClient(gateway.url());
+        client = new GatewayClient(gateway.url(), TestPipeline.ADMIN_KEY);
         rows = new Rows(shared.database);
     }
 

@@ -4,6 +4,7 @@ import io.sessionflow.config.Env;
 import io.sessionflow.embedded.EmbeddedStack;
 import io.sessionflow.context.ContextWorker;
 import io.sessionflow.gateway.Gateway;
+import io.sessionflow.gateway.auth.ApiKeys;
 import io.sessionflow.summarizer.SummarizerWorker;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.model.ChatMessage;
@@ -29,6 +30,13 @@ final class TestPipeline {
 
     private static TestPipeline instance;
 
+    /** The tests' admin key; user keys are {@link #keyFor(String)}. Only their hashes are configured. */
+    static final String ADMIN_KEY = ApiKeys.generate();
+
+    static String keyFor(String user) {
+        return "test-key-of-" + user;
+    }
+
     final EmbeddedStack stack;
     final Map<String, String> env;
     final Pipeline pipeline;
@@ -51,12 +59,14 @@ final class TestPipeline {
         env.put("SESSIONFLOW_GATEWAY_PORT", "0");
         env.put("SESSIONFLOW_TOPIC_PARTITIONS", "4");
         env.put("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", "5");
+        env.put("SESSIONFLOW_API_KEYS", "admin=" + ApiKeys.hash(ADMIN_KEY) + ",user:alice=" + ApiKeys.hash(keyFor("alice"))
+                + ",user:bob=" + ApiKeys.hash(keyFor("bob")));
         pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(model));
         pipeline.startRunWorker();
         summarizer = pipeline.startSummarizer();
         contextWorker = pipeline.startContextWorker();
         gateway = pipeline.startGateway();
-        client = new GatewayClient(gateway.url());
+        client = new GatewayClient(gateway.url(), ADMIN_KEY);
         database = io.sessionflow.store.Database.open(pipeline.settings().database(), "test-reader");
         kafka = new KafkaClients(pipeline.settings().kafka());
     }

@@ -49,6 +49,38 @@ public final class RunStore {
         }
     }
 
+    /**
+     * One page of a session's runs by run index (runs not yet numbered, pending or failed, by
+     * creation time at the newest end).
+     */
+    public List<RunRecord> listBySession(Connection connection, String sessionId, boolean newestFirst, int page, int limit)
+            throws SQLException {
+        String order = newestFirst ? "run_index DESC NULLS FIRST, created_at DESC, run_id DESC" : "run_index ASC NULLS LAST, created_at ASC, run_id ASC";
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM runs WHERE session_id = ? ORDER BY " + order + " LIMIT ? OFFSET ?")) {
+            select.setString(1, sessionId);
+            select.setInt(2, limit);
+            select.setLong(3, (long) (page - 1) * limit);
+            List<RunRecord> result = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    result.add(read(rs));
+                }
+            }
+            return result;
+        }
+    }
+
+    public long countBySession(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM runs WHERE session_id = ?")) {
+            select.setString(1, sessionId);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** Marks a pending run as started; a finished run is left alone. */
     public void markRunning(Connection connection, String runId) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""

@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -62,6 +64,146 @@ public final class SessionStore {
                 return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
             }
         }
+    }
+
+    /** One page of sessions matching the filter, in the requested order (ties broken by id, so pages never overlap). */
+    public List<Session> list(Connection connection, SessionFilter filter) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String where = where(filter, params);
+        String order = filter.sortBy().column + (filter.ascending() ? " ASC" : " DESC") + ", session_id" + (filter.ascending() ? " ASC" : " DESC");
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM sessions" + where + " ORDER BY " + order + " LIMIT ? OFFSET ?")) {
+            int i = bind(select, params);
+            select.setInt(i++, filter.limit());
+            select.setLong(i, filter.offset());
+            List<Session> sessions = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    sessions.add(read(rs));
+                }
+            }
+            return sessions;
+        }
+    }
+
+    /** How many sessions match the filter, whatever the page. */
+    public long count(Connection connection, SessionFilter filter) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM sessions" + where(filter, params))) {
+            bind(select, params);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Creates a session; false if the id is taken. */
+    public boolean create(Connection connection, String sessionId, ComponentType type, String userId, String componentId,
+                          String name, ObjectNode state, ObjectNode metadata) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO sessions (session_id, session_type, user_id, component_id, session_name, session_state, metadata)
+                VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
+                ON CONFLICT (session_id) DO NOTHING""")) {
+            insert.setString(1, sessionId);
+            insert.setString(2, type.wireName());
+            insert.setString(3, userId);
+            insert.setString(4, componentId);
+            insert.setString(5, name);
+            insert.setString(6, Json.toText(state));
+            insert.setString(7, Json.toText(metadata));
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Applies a patch and bumps the version, so a run executing against the old state is fenced off
+     * and retried on the new one. State merging happens in Postgres ({@code ||} is shallow), so the
+     * caller passes the already merged object when it wants a deep merge.
+     */
+    public boolean update(Connection connection, String sessionId, String sessionName, ObjectNode newState, ObjectNode metadata)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE sessions
+                   SET session_name = COALESCE(?, session_name),
+                       session_state = COALESCE(CAST(? AS jsonb), session_state),
+                       metadata = COALESCE(CAST(? AS jsonb), metadata),
+                       version = version + 1, updated_at = now()
+                 WHERE session_id = ?""")) {
+            update.setString(1, sessionName);
+            update.setString(2, newState == null ? null : Json.toText(newState));
+            update.setString(3, metadata == null ? null : Json.toText(metadata));
+            update.setString(4, sessionId);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /** Locks the session row for the rest of the transaction (read-modify-write of its state). */
+    public Optional<Session> findForUpdate(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ? FOR UPDATE")) {
+            select.setString(1, sessionId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Deletes sessions with everything that hangs off them (runs, summary, context: the foreign keys
+     * cascade). With a user, only that user's sessions are touched. @return the ids deleted
+     */
+    public List<String> delete(Connection connection, List<String> sessionIds, String onlyOfUser) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM sessions WHERE session_id = ANY (?)" + (onlyOfUser != null ? " AND user_id = ?" : "") + " RETURNING session_id")) {
+            delete.setArray(1, connection.createArrayOf("text", sessionIds.toArray()));
+            if (onlyOfUser != null) {
+                delete.setString(2, onlyOfUser);
+            }
+            List<String> deleted = new ArrayList<>();
+            try (ResultSet rs = delete.executeQuery()) {
+                while (rs.next()) {
+                    deleted.add(rs.getString(1));
+                }
+            }
+            return deleted;
+        }
+    }
+
+    private static String where(SessionFilter filter, List<Object> params) {
+        List<String> conditions = new ArrayList<>();
+        if (filter.userId() != null) {
+            conditions.add("user_id = ?");
+            params.add(filter.userId());
+        }
+        if (filter.sessionType() != null) {
+            conditions.add("session_type = ?");
+            params.add(filter.sessionType().wireName());
+        }
+        if (filter.componentId() != null) {
+            conditions.add("component_id = ?");
+            params.add(filter.componentId());
+        }
+        if (filter.nameContains() != null) {
+            conditions.add("session_name ILIKE ? ESCAPE '\\'");
+            params.add("%" + filter.nameContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (filter.createdFrom() != null) {
+            conditions.add("created_at >= ?");
+            params.add(Timestamp.from(filter.createdFrom()));
+        }
+        if (filter.createdTo() != null) {
+            conditions.add("created_at < ?");
+            params.add(Timestamp.from(filter.createdTo()));
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    private static int bind(PreparedStatement statement, List<Object> params) throws SQLException {
+        int i = 1;
+        for (Object param : params) {
+            statement.setObject(i++, param);
+        }
+        return i;
     }
 
     static Session read(ResultSet rs) throws SQLException {

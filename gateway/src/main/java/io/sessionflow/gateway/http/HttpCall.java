@@ -2,6 +2,7 @@ package io.sessionflow.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.sessionflow.gateway.auth.Principal;
 import io.sessionflow.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,12 +20,22 @@ public final class HttpCall {
     private final Map<String, String> pathParams;
     private final Map<String, String> query;
     private final int maxBodyBytes;
+    private Principal principal;
 
     HttpCall(HttpExchange exchange, Map<String, String> pathParams, int maxBodyBytes) {
         this.exchange = exchange;
         this.pathParams = pathParams;
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    void authenticate(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** Who is calling; set before the handler runs. */
+    public Principal principal() {
+        return principal;
     }
 
     public String path(String name) {
@@ -37,6 +48,55 @@ public final class HttpCall {
 
     public Optional<String> header(String name) {
         return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    }
+
+    /** Strict parameter validation: a query parameter the route does not know is a 400, not silently ignored. */
+    public void allowQuery(java.util.Set<String> known) {
+        for (String name : query.keySet()) {
+            if (!known.contains(name)) {
+                throw ApiException.badRequest(name, "unknown query parameter '" + name + "'");
+            }
+        }
+    }
+
+    public int queryInt(String name, int defaultValue, int min, int max) {
+        Optional<String> value = query(name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest(name, name + " must be a whole number from " + min + " to " + max);
+    }
+
+    /** One of the allowed values, exactly. */
+    public String queryChoice(String name, String defaultValue, java.util.List<String> allowed) {
+        String value = query(name).orElse(defaultValue);
+        if (value != null && !allowed.contains(value)) {
+            throw ApiException.badRequest(name, name + " must be one of " + allowed);
+        }
+        return value;
+    }
+
+    /** An ISO-8601 instant ({@code 2026-01-31T12:00:00Z}) or date ({@code 2026-01-31}, midnight UTC). */
+    public java.time.Instant queryInstant(String name) {
+        Optional<String> value = query(name);
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return value.get().length() == 10
+                    ? java.time.LocalDate.parse(value.get()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.OffsetDateTime.parse(value.get()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest(name, name + " must be an ISO-8601 date (2026-01-31) or time (2026-01-31T12:00:00Z)");
+        }
     }
 
     /** A strict boolean query parameter: absent is {@code defaultValue}, anything but true/false is a 400. */
@@ -67,15 +127,31 @@ public final class HttpCall {
     }
 
     private byte[] readBody() {
-        try (InputStream in = exchange.getRequestBody()) {
+        InputStream in = exchange.getRequestBody();
+        try {
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
+                discardRest(in);
                 throw new ApiException(413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes", null);
             }
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest(null, "could not read the body: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads and drops what is left of an oversized body, up to a bound: a client still uploading when
+     * the 413 is sent would otherwise see a connection reset instead of the answer.
+     */
+    private void discardRest(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long budget = 16L * maxBodyBytes;
+        int read;
+        while (budget > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, budget))) > 0) {
+            budget -= read;
+        }
+        exchange.getResponseHeaders().set("Connection", "close");
     }
 
     public void respond(int status, Object body) {

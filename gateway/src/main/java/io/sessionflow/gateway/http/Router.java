@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.sessionflow.gateway.auth.Authenticator;
+import io.sessionflow.gateway.auth.Principal;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -25,17 +28,29 @@ public final class Router implements HttpHandler {
         void handle(HttpCall call) throws Exception;
     }
 
-    private record Route(String method, String template, Pattern pattern, List<String> params, Handler handler) {
+    private record Route(String method, String template, Pattern pattern, List<String> params, Handler handler, boolean open) {
     }
 
     private final List<Route> routes = new ArrayList<>();
     private final int maxBodyBytes;
+    private final Authenticator authenticator;
 
-    public Router(int maxBodyBytes) {
+    public Router(int maxBodyBytes, Authenticator authenticator) {
         this.maxBodyBytes = maxBodyBytes;
+        this.authenticator = authenticator;
     }
 
+    /** A route that needs an API key. */
     public Router route(String method, String template, Handler handler) {
+        return add(method, template, handler, false);
+    }
+
+    /** A route anyone may call (health, metrics, the API description). */
+    public Router openRoute(String method, String template, Handler handler) {
+        return add(method, template, handler, true);
+    }
+
+    private Router add(String method, String template, Handler handler, boolean open) {
         List<String> params = new ArrayList<>();
         Matcher matcher = PARAM.matcher(template);
         StringBuilder regex = new StringBuilder();
@@ -46,7 +61,7 @@ public final class Router implements HttpHandler {
             last = matcher.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
-        routes.add(new Route(method, template, Pattern.compile(regex.toString()), params, handler));
+        routes.add(new Route(method, template, Pattern.compile(regex.toString()), params, handler, open));
         return this;
     }
 
@@ -75,6 +90,8 @@ public final class Router implements HttpHandler {
                 }
                 HttpCall call = new HttpCall(exchange, params, maxBodyBytes);
                 try {
+                    call.authenticate(route.open() ? Principal.ADMIN
+                            : authenticator.authenticate(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"))));
                     route.handler().handle(call);
                 } catch (ApiException e) {
                     call.respondError(e);
