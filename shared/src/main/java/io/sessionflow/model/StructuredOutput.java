@@ -28,7 +28,9 @@ public final class StructuredOutput {
     public static <T> Optional<T> request(ChatModel model, List<ChatMessage> prompt, String schemaName, ObjectNode schema,
                                           int attempts, Function<JsonNode, T> parse, String what) {
         String lastProblem = "no attempt";
+        int made = 0;
         for (int attempt = 1; attempt <= attempts; attempt++) {
+            made = attempt;
             try {
                 ModelReply reply = model.completeJson(prompt, schemaName, schema);
                 JsonNode json;
@@ -48,7 +50,7 @@ public final class StructuredOutput {
             }
             log.warn("{}: attempt {} of {} failed: {}", what, attempt, attempts, lastProblem);
         }
-        log.warn("{}: skipped after {} attempt(s), the stored data is kept: {}", what, attempts, lastProblem);
+        log.warn("{}: skipped after {} attempt(s), the stored data is kept: {}", what, made, lastProblem);
         return Optional.empty();
     }
 

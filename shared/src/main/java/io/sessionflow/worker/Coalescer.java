@@ -145,7 +145,17 @@ public final class Coalescer implements AutoCloseable {
                 }
             }
         }
-        due.forEach(entry -> lanes.submit(entry.getKey(), () -> run(entry.getKey(), entry.getValue())));
+        for (Map.Entry<String, Pending> entry : due) {
+            try {
+                lanes.submit(entry.getKey(), () -> run(entry.getKey(), entry.getValue()));
+            } catch (RuntimeException e) {
+                // Shutting down (the pool refused): hand the records back rather than stop ticking for good.
+                entry.getValue().tickets.forEach(RecordTicket::abandon);
+                synchronized (pending) {
+                    running.remove(entry.getKey());
+                }
+            }
+        }
     }
 
     private void run(String sessionId, Pending due) {

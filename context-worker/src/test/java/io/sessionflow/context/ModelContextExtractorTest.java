@@ -1,0 +1,128 @@
+package io.sessionflow.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.model.ChatMessage;
+import io.sessionflow.model.ChatModel;
+import io.sessionflow.model.ModelException;
+import io.sessionflow.model.ModelReply;
+import io.sessionflow.store.RunTurns;
+import io.sessionflow.store.SessionContext;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModelContextExtractorTest {
+
+    private static final SessionContext PREVIOUS = new SessionContext("s1", "Planning.", "Launch", List.of("Build"), List.of(),
+            2, ContextPrompt.VERSION, Instant.parse("2024-05-01T10:00:00Z"));
+    private static final List<RunTurns> RUNS = List.of(new RunTurns(3, "Done with step 1.", "Great."));
+
+    /** Answers {@code completeJson} with queued contents, or throws queued {@link ModelException}s; records what it was asked. */
+    private static final class ScriptedModel implements ChatModel {
+        private final Deque<Object> script = new ArrayDeque<>();
+        final List<List<ChatMessage>> prompts = new ArrayList<>();
+        final List<String> schemaNames = new ArrayList<>();
+        final List<ObjectNode> schemas = new ArrayList<>();
+
+        ScriptedModel(Object... replies) {
+            script.addAll(List.of(replies));
+        }
+
+        @Override
+        public String id() {
+            return "openai:scripted";
+        }
+
+        @Override
+        public ModelReply complete(List<ChatMessage> messages) {
+            throw new AssertionError("the extractor must ask for structured output");
+        }
+
+        @Override
+        public ModelReply completeJson(List<ChatMessage> messages, String schemaName, ObjectNode schema) {
+            prompts.add(messages);
+            schemaNames.add(schemaName);
+            schemas.add(schema);
+            Object next = script.pollFirst();
+            if (next == null) {
+                throw new AssertionError("the model was called more often than scripted");
+            }
+            if (next instanceof ModelException failure) {
+                throw failure;
+            }
+            return new ModelReply((String) next, 1, 1);
+        }
+    }
+
+    @Test
+    void shouldUseThePlanningSchemaAndPromptInPlanningMode() {
+        ScriptedModel model = new ScriptedModel("{\"summary\": \"s\", \"goal\": null, \"plan\": null, \"progress\": null}");
+
+        new ModelContextExtractor(model, 3).extract(PREVIOUS, RUNS, true);
+
+        assertThat(model.schemaNames).containsExactly("session_context");
+        assertThat(model.schemas).containsExactly(ContextPrompt.PLANNING_SCHEMA);
+        assertThat(model.prompts).containsExactly(ContextPrompt.build(PREVIOUS, RUNS, true));
+    }
+
+    @Test
+    void shouldReadNullGoalPlanAndProgressAsKeep() {
+        ScriptedModel model = new ScriptedModel("{\"summary\": \" Still planning. \", \"goal\": null, \"plan\": null, \"progress\": null}");
+
+        Optional<ContextDraft> draft = new ModelContextExtractor(model, 3).extract(PREVIOUS, RUNS, true);
+
+        assertThat(draft).contains(new ContextDraft("Still planning.", null, null, null));
+        assertThat(draft.orElseThrow().applyTo(PREVIOUS, "s1", 3, ContextPrompt.VERSION, Instant.EPOCH))
+                .extracting(SessionContext::goal, SessionContext::plan).containsExactly("Launch", List.of("Build"));
+    }
+
+    @Test
+    void shouldParseGoalPlanAndProgressWhenGiven() {
+        ScriptedModel model = new ScriptedModel(
+                "{\"summary\": \"s\", \"goal\": \"Launch v2\", \"plan\": [\"Build\", \"\", \"Ship\"], \"progress\": [\"Build\"]}");
+
+        Optional<ContextDraft> draft = new ModelContextExtractor(model, 3).extract(PREVIOUS, RUNS, true);
+
+        assertThat(draft).contains(new ContextDraft("s", "Launch v2", List.of("Build", "Ship"), List.of("Build")));
+    }
+
+    @Test
+    void shouldUseTheSummarySchemaAndIgnoreOtherFieldsInSummaryMode() {
+        ScriptedModel model = new ScriptedModel("{\"summary\": \"Just a summary.\", \"goal\": \"ignored\"}");
+
+        Optional<ContextDraft> draft = new ModelContextExtractor(model, 3).extract(PREVIOUS, RUNS, false);
+
+        assertThat(draft).contains(new ContextDraft("Just a summary.", null, null, null));
+        assertThat(model.schemaNames).containsExactly("session_context");
+        assertThat(model.schemas).containsExactly(ContextPrompt.SUMMARY_SCHEMA);
+        assertThat(model.prompts).containsExactly(ContextPrompt.build(PREVIOUS, RUNS, false));
+    }
+
+    @Test
+    void shouldGiveUpWithEmptyAfterAttemptsMalformedAnswers() {
+        ScriptedModel model = new ScriptedModel("not json", "{\"summary\": \"s\", \"goal\": 5}", "{\"goal\": \"no summary\"}",
+                "{\"summary\": \"never asked for\"}");
+
+        Optional<ContextDraft> draft = new ModelContextExtractor(model, 3).extract(PREVIOUS, RUNS, true);
+
+        assertThat(draft).isEmpty();
+        assertThat(model.prompts).hasSize(3);
+    }
+
+    @Test
+    void shouldRejectAPlanThatIsNotAnArray() {
+        ScriptedModel model = new ScriptedModel("{\"summary\": \"s\", \"goal\": null, \"plan\": \"Build then ship\", \"progress\": null}",
+                "{\"summary\": \"s\", \"goal\": null, \"plan\": [\"Build\"], \"progress\": null}");
+
+        Optional<ContextDraft> draft = new ModelContextExtractor(model, 2).extract(PREVIOUS, RUNS, true);
+
+        assertThat(draft).contains(new ContextDraft("s", null, List.of("Build"), null));
+        assertThat(model.prompts).hasSize(2);
+    }
+}
