@@ -14,6 +14,7 @@ import io.sessionflow.store.SessionContext;
 import io.sessionflow.store.SnapshotStore;
 import io.sessionflow.store.StoreException;
 import io.sessionflow.worker.Coalescer;
+import io.sessionflow.worker.Rebuilder;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * turns (answers included, unlike Agno's pre-answer extraction), replaced as a whole, and only if
  * it covers more runs than the stored one.
  */
-final class ContextUpdater implements Coalescer.Update {
+final class ContextUpdater implements Coalescer.Update, Rebuilder {
 
     static final int CHUNK = 50;
     private static final Logger log = LoggerFactory.getLogger(ContextUpdater.class);
@@ -77,9 +78,59 @@ final class ContextUpdater implements Coalescer.Update {
         }
     }
 
+    /**
+     * Rebuilds the snapshot from the session's whole history, in chunks of {@link #CHUNK} runs, and
+     * records {@code promptVersion}; starts again (boundedly) if live updates move ahead meanwhile.
+     */
+    @Override
+    public Optional<String> rebuild(String sessionId, ComponentDefinition component, String requestedVersion) {
+        String promptVersion = requestedVersion != null ? requestedVersion : ContextPrompt.VERSION;
+        ContextExtractor extractor = extractorFor(models.forSpec(component.model()));
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int latest = database.withConnection(c -> runs.latestCompletedIndex(c, sessionId));
+            SessionContext built = null;
+            int from = 1;
+            while (from <= latest) {
+                int start = from;
+                List<RunTurns> chunk = database.withConnection(c -> runs.completedTurns(c, sessionId, start, latest, CHUNK));
+                if (chunk.isEmpty()) {
+                    break;
+                }
+                calls.increment();
+                Optional<ContextDraft> draft = extractor.extract(built, chunk, component.enablePlanning());
+                if (draft.isEmpty()) {
+                    return Optional.of("the model gave no valid context for runs " + start + "-" + chunk.get(chunk.size() - 1).runIndex());
+                }
+                built = draft.get().applyTo(built, sessionId, chunk.get(chunk.size() - 1).runIndex(), promptVersion, clock.instant());
+                from = built.upToRunIndex() + 1;
+            }
+            if (built == null) {
+                return Optional.empty(); // no completed run yet: nothing to derive
+            }
+            SessionContext rebuilt = built;
+            if (save(rebuilt, true)) {
+                changes.publish(new ContextUpdated(ContextUpdated.SCHEMA_VERSION, sessionId, rebuilt.upToRunIndex(), rebuilt.summary(),
+                        rebuilt.goal(), rebuilt.plan(), rebuilt.progress(), rebuilt.promptVersion(), rebuilt.updatedAt()));
+                return Optional.empty();
+            }
+            Optional<SessionContext> stored = database.withConnection(c -> snapshots.findContext(c, sessionId));
+            if (stored.isEmpty()) {
+                return Optional.of("the session no longer exists");
+            }
+            if (stored.get().promptVersion().equals(promptVersion) && stored.get().upToRunIndex() >= rebuilt.upToRunIndex()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("live updates kept moving ahead of the rebuild");
+    }
+
     private boolean save(SessionContext next) {
+        return save(next, false);
+    }
+
+    private boolean save(SessionContext next, boolean rebuilt) {
         try {
-            boolean saved = database.withConnection(c -> snapshots.saveContextIfNewer(c, next));
+            boolean saved = database.withConnection(c -> rebuilt ? snapshots.saveRebuiltContext(c, next) : snapshots.saveContextIfNewer(c, next));
             if (!saved) {
                 log.info("context of {} up to run {} is not newer than the stored one; left as it is", next.sessionId(), next.upToRunIndex());
             }

@@ -31,7 +31,7 @@ public final class ContextWorker implements AutoCloseable {
         ContextUpdater updater = new ContextUpdater(database, models, settings.maxAttempts(),
                 new ChangePublisher(producer, clients.topics()), Clock.systemUTC(), metrics);
         this.worker = new SnapshotWorker("context", clients, settings, components, ComponentDefinition::sessionContext,
-                updater, producer, metrics);
+                updater, updater, database, producer, metrics);
     }
 
     public ContextWorker start() {

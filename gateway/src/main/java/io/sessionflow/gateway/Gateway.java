@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.gateway.http.Router;
+import io.sessionflow.gateway.reprocess.JobRunner;
+import io.sessionflow.gateway.reprocess.ReprocessApi;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
 import java.io.IOException;
@@ -31,6 +33,7 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private KafkaProducer<String, byte[]> producer;
     private CompletionWaiter waiter;
+    private JobRunner jobRunner;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -52,6 +55,9 @@ public final class Gateway implements AutoCloseable {
         new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC()),
                 waiter, database, settings).register(router);
         new SessionsApi(database, components, settings).register(router);
+        new ReprocessApi(database, components, Clock.systemUTC()).register(router);
+        jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),
+                Clock.systemUTC()).start();
         new HealthApi(database).register(router);
         router.openRoute("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         router.openRoute("GET", "/v1/openapi.yaml", call -> call.respondText(200, "application/yaml", OpenApi.document()));
@@ -90,6 +96,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (executor != null) {
             executor.shutdownNow();
+        }
+        if (jobRunner != null) {
+            jobRunner.close();
         }
         if (waiter != null) {
             waiter.close();

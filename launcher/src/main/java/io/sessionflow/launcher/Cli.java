@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The command line against a running gateway: {@code run} and {@code sessions list|show|rename|delete}.
@@ -19,7 +18,6 @@ import java.util.Set;
  */
 final class Cli {
 
-    private static final Set<String> FLAGS = Set.of("--json");
     private static final String SESSIONS_USAGE = """
             usage: ./sessionflow sessions list [--user U] [--type agent|team] [--component C] [--name TEXT]
                                                [--from DATE] [--to DATE] [--page N] [--limit N]
@@ -57,6 +55,7 @@ final class Cli {
             return switch (parsed.positional.get(0)) {
                 case "run" -> run(gateway, parsed);
                 case "sessions" -> sessions(gateway, parsed);
+                case "reprocess" -> reprocess(gateway, parsed);
                 default -> usage("unknown command " + parsed.positional.get(0));
             };
         } catch (IllegalStateException e) {
@@ -95,6 +94,70 @@ final class Cli {
             out.println(run.path("content").asText(run.path("error").asText("")));
         }
         return 0;
+    }
+
+    private int reprocess(GatewayClient gateway, Parsed parsed) {
+        String usage = """
+                usage: ./sessionflow reprocess summaries|context|both [--user U] [--component C] [--session S ...]
+                                   [--created-from T] [--created-to T] [--updated-from T] [--updated-to T]
+                                   [--prompt-version V] [--detach] [--json] [--url URL] [--key KEY]""";
+        if (parsed.positional.size() != 2 || !List.of("summaries", "context", "both").contains(parsed.positional.get(1))) {
+            return usage(usage);
+        }
+        ObjectNode filter = Json.object();
+        Map.of("--user", "user_id", "--component", "component_id", "--created-from", "created_from", "--created-to", "created_to",
+                "--updated-from", "updated_from", "--updated-to", "updated_to").forEach((option, field) -> putIfPresent(filter, field, parsed.option(option, null)));
+        if (!parsed.all("--session").isEmpty()) {
+            parsed.all("--session").forEach(filter.putArray("session_ids")::add);
+        }
+        ObjectNode body = Json.object().put("kind", parsed.positional.get(1));
+        body.set("filter", filter);
+        putIfPresent(body, "prompt_version", parsed.option("--prompt-version", null));
+        GatewayClient.Response started = gateway.post("/v1/reprocess", Json.toText(body));
+        if (failed(started)) {
+            return 1;
+        }
+        String jobId = started.body().path("job_id").asText();
+        if (parsed.detach) {
+            out.println(parsed.json ? started.body().toPrettyString() : jobId);
+            return 0;
+        }
+        JsonNode job = started.body();
+        while ("running".equals(job.path("status").asText())) {
+            if (!parsed.json) {
+                out.print("\r" + progressLine(job));
+                out.flush();
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            GatewayClient.Response polled = gateway.get("/v1/reprocess/" + jobId);
+            if (failed(polled)) {
+                return 1;
+            }
+            job = polled.body();
+        }
+        if (parsed.json) {
+            out.println(job.toPrettyString());
+        } else {
+            out.println("\r" + progressLine(job));
+            out.println("job " + jobId + " " + job.path("status").asText());
+        }
+        return job.path("status").asText().equals("completed") && job.path("failed").asLong() == 0 ? 0 : 1;
+    }
+
+    /** {@code [##########----------] 5000/10000  0 failed  812.3/s  ETA 6s} */
+    static String progressLine(JsonNode job) {
+        long total = job.path("total").asLong();
+        long finished = job.path("done").asLong() + job.path("failed").asLong();
+        int width = 30;
+        int filled = total == 0 ? width : (int) (width * finished / total);
+        String eta = job.path("eta_seconds").isNull() ? "" : "  ETA " + job.path("eta_seconds").asLong() + "s";
+        return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + finished + "/" + total + "  "
+                + job.path("failed").asLong() + " failed  " + job.path("rate_per_s").asDouble() + "/s" + eta + "   ";
     }
 
     private int sessions(GatewayClient gateway, Parsed parsed) {
@@ -251,30 +314,39 @@ final class Cli {
     }
 
     /** {@code --name value} options, {@code --json}, and positional words, in any order. */
-    private record Parsed(List<String> positional, Map<String, String> options, boolean json) {
+    private record Parsed(List<String> positional, Map<String, List<String>> options, boolean json, boolean detach) {
 
         static Parsed of(String[] args) {
             List<String> positional = new ArrayList<>();
-            Map<String, String> options = new LinkedHashMap<>();
+            Map<String, List<String>> options = new LinkedHashMap<>();
             boolean json = false;
+            boolean detach = false;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
-                if (FLAGS.contains(arg)) {
+                if (arg.equals("--json")) {
                     json = true;
+                } else if (arg.equals("--detach")) {
+                    detach = true;
                 } else if (arg.startsWith("--")) {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(arg + " needs a value");
                     }
-                    options.put(arg, args[++i]);
+                    options.computeIfAbsent(arg, name -> new ArrayList<>()).add(args[++i]);
                 } else {
                     positional.add(arg);
                 }
             }
-            return new Parsed(positional, options, json);
+            return new Parsed(positional, options, json, detach);
         }
 
+        /** The option's value (the last, if given more than once). */
         String option(String name, String defaultValue) {
-            return options.getOrDefault(name, defaultValue);
+            List<String> values = options.get(name);
+            return values == null ? defaultValue : values.get(values.size() - 1);
+        }
+
+        List<String> all(String name) {
+            return options.getOrDefault(name, List.of());
         }
     }
 }

@@ -26,6 +26,8 @@ public final class Sessionflow {
                                   sends a run to a gateway and prints the answer
               sessions list|show|rename|delete ...
                                   manages sessions on a gateway (./sessionflow sessions help)
+              reprocess summaries|context|both [filters] [--detach]
+                                  re-derives summaries/contexts of matching sessions, with a progress bar
               hash-key KEY        prints the SHA-256 of an API key, for SESSIONFLOW_API_KEYS
 
             Commands that talk to a gateway take --url (or SESSIONFLOW_URL, default http://127.0.0.1:8080)
@@ -49,7 +51,7 @@ public final class Sessionflow {
                 case "demo" -> demo();
                 case "dev" -> dev();
                 case "gateway", "run-worker", "summarizer-worker", "context-worker" -> service(command);
-                case "run", "sessions" -> new Cli(System.out, System.err).main(args);
+                case "run", "sessions", "reprocess" -> new Cli(System.out, System.err).main(args);
                 case "hash-key" -> {
                     if (args.length != 2) {
                         System.err.println("usage: ./sessionflow hash-key <key>");

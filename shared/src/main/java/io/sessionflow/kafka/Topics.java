@@ -3,6 +3,7 @@ package io.sessionflow.kafka;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
 import io.sessionflow.event.RunRequested;
+import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.SessionChanged;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +42,12 @@ public record Topics(String prefix) {
         return new Topic<>(prefix + "sessions.changed", SessionChanged.class);
     }
 
+    /** Commands to rebuild one session's summary or context (batch reprocessing jobs). */
+    public Topic<ReprocessSession> sessionsReprocess() {
+        return new Topic<>(prefix + "sessions.reprocess", ReprocessSession.class);
+    }
+
     public List<Topic<?>> all() {
-        return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter(), sessionsChanged());
+        return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter(), sessionsChanged(), sessionsReprocess());
     }
 }

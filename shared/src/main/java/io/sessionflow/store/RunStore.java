@@ -177,6 +177,19 @@ public final class RunStore {
         return result;
     }
 
+    /** The index of the session's latest completed top-level run, or 0. */
+    public int latestCompletedIndex(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT COALESCE(max(run_index), 0) FROM runs
+                 WHERE session_id = ? AND status = 'completed' AND parent_run_id IS NULL""")) {
+            select.setString(1, sessionId);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private static List<ChatMessage> turns(JsonNode messages) {
         List<ChatMessage> turns = new ArrayList<>();
         for (JsonNode message : messages) {

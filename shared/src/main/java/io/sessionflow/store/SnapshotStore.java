@@ -33,13 +33,27 @@ public final class SnapshotStore {
 
     /** @return whether the summary was written (false: the stored one already covers as many runs) */
     public boolean saveSummaryIfNewer(Connection connection, SessionSummary summary) throws SQLException {
+        return saveSummary(connection, summary, false);
+    }
+
+    /**
+     * Stores a summary rebuilt with another prompt: it also replaces a stored summary covering the
+     * same runs under a different prompt version, but never one that covers more runs.
+     */
+    public boolean saveRebuiltSummary(Connection connection, SessionSummary summary) throws SQLException {
+        return saveSummary(connection, summary, true);
+    }
+
+    private boolean saveSummary(Connection connection, SessionSummary summary, boolean rebuilt) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO session_summaries (session_id, summary, topics, up_to_run_index, prompt_version, model, updated_at)
                 VALUES (?, ?, CAST(? AS jsonb), ?, ?, ?, now())
                 ON CONFLICT (session_id) DO UPDATE
                    SET summary = EXCLUDED.summary, topics = EXCLUDED.topics, up_to_run_index = EXCLUDED.up_to_run_index,
                        prompt_version = EXCLUDED.prompt_version, model = EXCLUDED.model, updated_at = now()
-                 WHERE session_summaries.up_to_run_index < EXCLUDED.up_to_run_index""")) {
+                 WHERE session_summaries.up_to_run_index < EXCLUDED.up_to_run_index""" + (rebuilt ? " OR " + """
+                    (session_summaries.up_to_run_index = EXCLUDED.up_to_run_index
+                        AND session_summaries.prompt_version <> EXCLUDED.prompt_version)""" : ""))) {
             upsert.setString(1, summary.sessionId());
             upsert.setString(2, summary.summary());
             upsert.setString(3, Json.toText(summary.topics()));
@@ -67,13 +81,24 @@ public final class SnapshotStore {
 
     /** @return whether the snapshot was written (false: the stored one already covers as many runs) */
     public boolean saveContextIfNewer(Connection connection, SessionContext context) throws SQLException {
+        return saveContext(connection, context, false);
+    }
+
+    /** Like {@link #saveRebuiltSummary}, for a context snapshot rebuilt with another prompt. */
+    public boolean saveRebuiltContext(Connection connection, SessionContext context) throws SQLException {
+        return saveContext(connection, context, true);
+    }
+
+    private boolean saveContext(Connection connection, SessionContext context, boolean rebuilt) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO session_contexts (session_id, summary, goal, plan, progress, up_to_run_index, prompt_version, updated_at)
                 VALUES (?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, now())
                 ON CONFLICT (session_id) DO UPDATE
                    SET summary = EXCLUDED.summary, goal = EXCLUDED.goal, plan = EXCLUDED.plan, progress = EXCLUDED.progress,
                        up_to_run_index = EXCLUDED.up_to_run_index, prompt_version = EXCLUDED.prompt_version, updated_at = now()
-                 WHERE session_contexts.up_to_run_index < EXCLUDED.up_to_run_index""")) {
+                 WHERE session_contexts.up_to_run_index < EXCLUDED.up_to_run_index""" + (rebuilt ? " OR " + """
+                    (session_contexts.up_to_run_index = EXCLUDED.up_to_run_index
+                        AND session_contexts.prompt_version <> EXCLUDED.prompt_version)""" : ""))) {
             upsert.setString(1, context.sessionId());
             upsert.setString(2, context.summary());
             upsert.setString(3, context.goal());

@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.store.Database;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +31,7 @@ public final class SnapshotWorker implements AutoCloseable {
 
     private final String name;
     private final OrderedConsumer<RunCompleted> consumer;
+    private final OrderedConsumer<ReprocessSession> rebuilds;
     private final Coalescer coalescer;
     private final ExecutorService executor;
 
@@ -37,8 +40,8 @@ public final class SnapshotWorker implements AutoCloseable {
      * @param update brings a session up to date; {@link Coalescer.Pending#detail()} is its {@link ComponentDefinition}
      */
     public SnapshotWorker(String kind, KafkaClients clients, SnapshotSettings settings, ComponentRegistry components,
-                          Predicate<ComponentDefinition> wants, Coalescer.Update update, Producer<String, byte[]> producer,
-                          MeterRegistry metrics) {
+                          Predicate<ComponentDefinition> wants, Coalescer.Update update, Rebuilder rebuilder, Database database,
+                          Producer<String, byte[]> producer, MeterRegistry metrics) {
         this.name = kind + "-worker";
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -46,7 +49,13 @@ public final class SnapshotWorker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), new SessionLanes(executor), update);
+        SessionLanes lanes = new SessionLanes(executor);
+        this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), lanes, update);
+        // Rebuild commands share the lanes with live updates, so the two never race on a session.
+        this.rebuilds = new OrderedConsumer<>(clients, settings.groupId() + ".reprocess", name + "-rebuilds",
+                clients.topics().sessionsReprocess(), ReprocessSession::sessionId,
+                new RebuildHandler(kind, database, components, wants, rebuilder, lanes), producer, settings.concurrency() * 4,
+                settings.shutdownGrace());
         this.consumer = new OrderedConsumer<>(clients, settings.groupId(), name, clients.topics().runsCompleted(),
                 RunCompleted::sessionId, (completed, ticket) -> {
                     Optional<ComponentDefinition> component = components.find(completed.componentType(), completed.componentId());
@@ -65,6 +74,7 @@ public final class SnapshotWorker implements AutoCloseable {
     public SnapshotWorker start() {
         coalescer.start();
         consumer.start();
+        rebuilds.start();
         log.info("{} started", name);
         return this;
     }
@@ -79,6 +89,7 @@ public final class SnapshotWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        rebuilds.close();
         consumer.close();
         coalescer.close();
         executor.shutdownNow();

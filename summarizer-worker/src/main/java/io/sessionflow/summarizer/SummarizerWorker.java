@@ -31,7 +31,7 @@ public final class SummarizerWorker implements AutoCloseable {
         SummaryUpdater updater = new SummaryUpdater(database, models, settings.maxAttempts(),
                 new ChangePublisher(producer, clients.topics()), Clock.systemUTC(), metrics);
         this.worker = new SnapshotWorker("summary", clients, settings, components, ComponentDefinition::enableSessionSummaries,
-                updater, producer, metrics);
+                updater, updater, database, producer, metrics);
     }
 
     public SummarizerWorker start() {

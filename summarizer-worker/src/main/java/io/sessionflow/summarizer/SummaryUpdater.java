@@ -14,6 +14,7 @@ import io.sessionflow.store.SessionSummary;
 import io.sessionflow.store.SnapshotStore;
 import io.sessionflow.store.StoreException;
 import io.sessionflow.worker.Coalescer;
+import io.sessionflow.worker.Rebuilder;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the runs after it, read by index in bounded chunks) and monotonic (stored only if it covers more
  * runs than what is stored, so redelivered or late events change nothing).
  */
-final class SummaryUpdater implements Coalescer.Update {
+final class SummaryUpdater implements Coalescer.Update, Rebuilder {
 
     /** Runs per model call when a summary has far to catch up (a long session's first summary). */
     static final int CHUNK = 50;
@@ -79,10 +80,62 @@ final class SummaryUpdater implements Coalescer.Update {
         }
     }
 
-    /** @return false when nothing more should be done (a newer summary is stored, or the session is gone) */
+    /**
+     * Rebuilds the summary from the session's whole history with the current prompt, in chunks of
+     * {@link #CHUNK} runs, and records {@code promptVersion}. If live updates move the session ahead
+     * meanwhile, it starts again from the new latest run (a bounded number of times).
+     */
+    @Override
+    public Optional<String> rebuild(String sessionId, ComponentDefinition component, String requestedVersion) {
+        String promptVersion = requestedVersion != null ? requestedVersion : SummaryPrompt.VERSION;
+        Summarizer summarizer = summarizerFor(models.forSpec(component.model()));
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int latest = database.withConnection(c -> runs.latestCompletedIndex(c, sessionId));
+            SessionSummary built = null;
+            int from = 1;
+            while (from <= latest) {
+                int start = from;
+                List<RunTurns> chunk = database.withConnection(c -> runs.completedTurns(c, sessionId, start, latest, CHUNK));
+                if (chunk.isEmpty()) {
+                    break;
+                }
+                calls.increment();
+                Optional<SummaryDraft> draft = summarizer.summarize(built, chunk);
+                if (draft.isEmpty()) {
+                    return Optional.of("the model gave no valid summary for runs " + start + "-" + chunk.get(chunk.size() - 1).runIndex());
+                }
+                built = new SessionSummary(sessionId, draft.get().summary(), draft.get().topics(), chunk.get(chunk.size() - 1).runIndex(),
+                        promptVersion, summarizer.modelId(), clock.instant());
+                from = built.upToRunIndex() + 1;
+            }
+            if (built == null) {
+                return Optional.empty(); // no completed run yet: nothing to summarize
+            }
+            SessionSummary rebuilt = built;
+            if (save(rebuilt, true)) {
+                changes.publish(new SummaryUpdated(SummaryUpdated.SCHEMA_VERSION, sessionId, rebuilt.upToRunIndex(), rebuilt.summary(),
+                        rebuilt.topics(), rebuilt.promptVersion(), rebuilt.model(), rebuilt.updatedAt()));
+                return Optional.empty();
+            }
+            Optional<SessionSummary> stored = database.withConnection(c -> snapshots.findSummary(c, sessionId));
+            if (stored.isEmpty()) {
+                return Optional.of("the session no longer exists");
+            }
+            if (stored.get().promptVersion().equals(promptVersion) && stored.get().upToRunIndex() >= rebuilt.upToRunIndex()) {
+                return Optional.empty(); // already at this prompt version, as far as the rebuild reached
+            }
+        }
+        return Optional.of("live updates kept moving ahead of the rebuild");
+    }
+
     private boolean save(SessionSummary next) {
+        return save(next, false);
+    }
+
+    /** @return false when nothing more should be done (a newer summary is stored, or the session is gone) */
+    private boolean save(SessionSummary next, boolean rebuilt) {
         try {
-            boolean saved = database.withConnection(c -> snapshots.saveSummaryIfNewer(c, next));
+            boolean saved = database.withConnection(c -> rebuilt ? snapshots.saveRebuiltSummary(c, next) : snapshots.saveSummaryIfNewer(c, next));
             if (!saved) {
                 log.info("summary of {} up to run {} is not newer than the stored one; left as it is", next.sessionId(), next.upToRunIndex());
             }

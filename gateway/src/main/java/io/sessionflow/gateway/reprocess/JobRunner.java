@@ -1,0 +1,131 @@
+package io.sessionflow.gateway.reprocess;
+
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.event.ReprocessSession;
+import io.sessionflow.kafka.Topic;
+import io.sessionflow.store.Database;
+import io.sessionflow.store.ReprocessJob;
+import io.sessionflow.store.ReprocessStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives running jobs: pages through the matching sessions in id order, queues their items and
+ * publishes one {@code ReprocessSession} per item, at most {@code SESSIONFLOW_REPROCESS_RATE}
+ * sessions a second. Progress (the cursor) is committed with the items, after Kafka acknowledged
+ * the batch, so a restarted gateway resumes where the last one stopped and no session is skipped.
+ * A job row is locked while a batch is published, so several gateways never drive one job at once.
+ */
+public final class JobRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final int BATCH = 200;
+
+    private final Database database;
+    private final ComponentRegistry components;
+    private final Producer<String, byte[]> producer;
+    private final Topic<ReprocessSession> topic;
+    private final RateLimiter rate;
+    private final Clock clock;
+    private final ReprocessStore jobs = new ReprocessStore();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public JobRunner(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<ReprocessSession> topic,
+                     double sessionsPerSecond, Clock clock) {
+        this.database = database;
+        this.components = components;
+        this.producer = producer;
+        this.topic = topic;
+        this.rate = new RateLimiter(sessionsPerSecond);
+        this.clock = clock;
+        this.thread = new Thread(this::loop, "reprocess-runner");
+        this.thread.setDaemon(true);
+    }
+
+    public JobRunner start() {
+        thread.start();
+        return this;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                for (String jobId : database.withConnection(jobs::runningJobIds)) {
+                    step(jobId);
+                }
+            } catch (RuntimeException e) {
+                log.warn("reprocessing paused after an error; retrying: {}", e.getMessage());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void step(String jobId) {
+        database.inTransaction(c -> {
+            if (!jobs.tryLock(c, jobId)) {
+                return null; // another gateway is driving it
+            }
+            ReprocessJob job = jobs.find(c, jobId).orElseThrow();
+            if (!job.publishedAll()) {
+                int permits = rate.take(BATCH);
+                if (permits > 0) {
+                    List<ReprocessStore.Candidate> sessions = jobs.candidates(c, job.filter(), job.createdAt(), job.cursorSession(), permits);
+                    List<String[]> items = new ArrayList<>();
+                    for (ReprocessStore.Candidate session : sessions) {
+                        for (String target : Eligibility.targets(components, job.kind(), session.sessionType(), session.componentId())) {
+                            items.add(new String[] {session.sessionId(), target});
+                        }
+                    }
+                    jobs.queue(c, jobId, items);
+                    publish(job, items);
+                    jobs.advance(c, jobId, sessions.isEmpty() ? null : sessions.get(sessions.size() - 1).sessionId(), sessions.size() < permits);
+                }
+            }
+            if (jobs.completeIfDone(c, jobId)) {
+                log.info("reprocessing job {} completed", jobId);
+            }
+            return null;
+        });
+    }
+
+    private void publish(ReprocessJob job, List<String[]> items) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (String[] item : items) {
+            ReprocessSession command = new ReprocessSession(ReprocessSession.SCHEMA_VERSION, job.jobId(), item[0], item[1],
+                    job.promptVersion(), clock.instant());
+            sends.add(producer.send(new ProducerRecord<>(topic.name(), item[0], topic.serialize(command))));
+        }
+        try {
+            for (Future<RecordMetadata> send : sends) {
+                send.get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // The transaction rolls back: the cursor stays, and the batch is published again next time.
+            throw new IllegalStateException("could not publish reprocessing commands: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

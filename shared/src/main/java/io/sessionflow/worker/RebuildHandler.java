@@ -1,0 +1,89 @@
+package io.sessionflow.worker;
+
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.event.ReprocessSession;
+import io.sessionflow.store.Database;
+import io.sessionflow.store.ReprocessJob;
+import io.sessionflow.store.ReprocessStore;
+import io.sessionflow.store.Session;
+import io.sessionflow.store.SessionStore;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes {@code ReprocessSession} commands of one target (summary or context) in the session's
+ * lane, the same lane as its live updates, so a rebuild and a live update never race on one
+ * session. Records each item's outcome for the job's progress; commands of a cancelled job are
+ * dropped.
+ */
+final class RebuildHandler implements RecordHandler<ReprocessSession> {
+
+    private static final Logger log = LoggerFactory.getLogger(RebuildHandler.class);
+
+    private final String target;
+    private final Database database;
+    private final ComponentRegistry components;
+    private final Predicate<ComponentDefinition> wants;
+    private final Rebuilder rebuilder;
+    private final SessionLanes lanes;
+    private final ReprocessStore jobs = new ReprocessStore();
+    private final SessionStore sessions = new SessionStore();
+
+    RebuildHandler(String target, Database database, ComponentRegistry components, Predicate<ComponentDefinition> wants,
+                   Rebuilder rebuilder, SessionLanes lanes) {
+        this.target = target;
+        this.database = database;
+        this.components = components;
+        this.wants = wants;
+        this.rebuilder = rebuilder;
+        this.lanes = lanes;
+    }
+
+    @Override
+    public void handle(ReprocessSession command, RecordTicket ticket) {
+        if (!command.target().equals(target)) {
+            ticket.done();
+            return;
+        }
+        lanes.submit(command.sessionId(), () -> {
+            if (ticket.isRevoked()) {
+                ticket.abandon();
+                return;
+            }
+            try {
+                Optional<String> status = database.withConnection(c -> jobs.status(c, command.jobId()));
+                if (status.isEmpty() || ReprocessJob.CANCELLED.equals(status.get())) {
+                    ticket.done(); // the job was cancelled or deleted: nothing to do
+                    return;
+                }
+                Optional<String> problem = rebuild(command);
+                problem.ifPresent(reason -> log.warn("rebuilding the {} of {} for job {} failed: {}", target, command.sessionId(),
+                        command.jobId(), reason));
+                database.withConnection(c -> {
+                    jobs.finishItem(c, command.jobId(), command.sessionId(), target, problem.isEmpty(), problem.orElse(null));
+                    return null;
+                });
+                ticket.done();
+            } catch (RuntimeException e) {
+                log.error("rebuilding the {} of {} failed; the command stays uncommitted", target, command.sessionId(), e);
+                ticket.abandon();
+            }
+        });
+    }
+
+    private Optional<String> rebuild(ReprocessSession command) {
+        Optional<Session> session = database.withConnection(c -> sessions.find(c, command.sessionId()));
+        if (session.isEmpty()) {
+            return Optional.of("the session no longer exists");
+        }
+        Optional<ComponentDefinition> component = components.find(session.get().sessionType(), session.get().componentId());
+        if (component.isEmpty() || !wants.test(component.get())) {
+            return Optional.of("its " + session.get().sessionType().wireName() + " '" + session.get().componentId()
+                    + "' does not keep a " + target);
+        }
+        return rebuilder.rebuild(command.sessionId(), component.get(), command.promptVersion());
+    }
+}
