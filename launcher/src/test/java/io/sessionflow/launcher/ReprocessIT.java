@@ -118,6 +118,23 @@ class ReprocessIT {
         assertThat(pipeline.client.get("/v1/reprocess/no-such-job").status()).isEqualTo(404);
     }
 
+    @Test
+    void shouldFollowAJobFromTheCommandLineUntilItEnds() {
+        String user = "rp-cli-" + UUID.randomUUID().toString().substring(0, 8);
+        seed(pipeline.database, user, 30);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = new Cli(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+                Map.of("SESSIONFLOW_URL", pipeline.gateway.url(), "SESSIONFLOW_API_KEY", TestPipeline.ADMIN_KEY))
+                .main(new String[] {"reprocess", "summaries", "--user", user});
+
+        assertThat(err.toString()).isEmpty();
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("[##############################] 30/30  0 failed").containsPattern("job [0-9a-f-]{36} completed");
+        assertThat(rows.count("SELECT count(*) FROM session_summaries s JOIN sessions USING (session_id) "
+                + "WHERE user_id = ? AND prompt_version = 'summary-v1'", user)).isEqualTo(30);
+    }
+
     private static Pipeline start(Map<String, String> env) {
         Pipeline pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(new io.sessionflow.model.LocalModel()));
         pipeline.startSummarizer();
