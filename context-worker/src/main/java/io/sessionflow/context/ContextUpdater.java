@@ -54,6 +54,11 @@ final class ContextUpdater implements Coalescer.Update, Rebuilder {
         ComponentDefinition component = (ComponentDefinition) due.detail();
         ContextExtractor extractor = extractorFor(models.forSpec(component.model()));
         SessionContext current = database.withConnection(c -> snapshots.findContext(c, sessionId)).orElse(null);
+        if (current != null && !current.promptVersion().equals(ContextPrompt.VERSION)) {
+            // Never fold new turns into a snapshot written with another prompt: rebuild it whole instead.
+            rebuild(sessionId, component, ContextPrompt.VERSION);
+            return;
+        }
         int from = current == null ? 1 : current.upToRunIndex() + 1;
         while (from <= due.latestRunIndex()) {
             int start = from;

@@ -56,6 +56,11 @@ final class SummaryUpdater implements Coalescer.Update, Rebuilder {
         ComponentDefinition component = (ComponentDefinition) due.detail();
         Summarizer summarizer = summarizerFor(models.forSpec(component.model()));
         SessionSummary current = database.withConnection(c -> snapshots.findSummary(c, sessionId)).orElse(null);
+        if (current != null && !current.promptVersion().equals(SummaryPrompt.VERSION)) {
+            // Never fold new runs into a summary written with another prompt: rebuild it whole instead.
+            rebuild(sessionId, component, SummaryPrompt.VERSION);
+            return;
+        }
         int from = current == null ? 1 : current.upToRunIndex() + 1;
         while (from <= due.latestRunIndex()) {
             int start = from;
