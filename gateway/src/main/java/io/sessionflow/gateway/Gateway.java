@@ -34,6 +34,7 @@ public final class Gateway implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private CompletionWaiter waiter;
     private JobRunner jobRunner;
+    private Backlog backlog;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -52,8 +53,9 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() {
         producer = clients.producer("gateway");
         waiter = new CompletionWaiter(clients).start();
+        backlog = new Backlog(database, settings.maxBacklog()).start();
         new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC()),
-                waiter, database, settings).register(router);
+                waiter, database, settings, backlog).register(router);
         new SessionsApi(database, components, settings).register(router);
         new ReprocessApi(database, components, Clock.systemUTC()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),
@@ -99,6 +101,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (jobRunner != null) {
             jobRunner.close();
+        }
+        if (backlog != null) {
+            backlog.close();
         }
         if (waiter != null) {
             waiter.close();

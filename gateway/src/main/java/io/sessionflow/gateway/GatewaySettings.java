@@ -9,10 +9,11 @@ import java.time.Duration;
  * @param maxBodyBytes    larger request bodies are refused with 413
  * @param maxMessageChars longer messages are refused with 400
  * @param maxStateBytes   larger session_state arguments are refused with 400
+ * @param maxBacklog      accepted, unfinished runs past which new runs are refused with 429 and Retry-After
  * @param reprocessRate   sessions a second that reprocessing jobs publish, so live runs keep their latency
  */
 public record GatewaySettings(String host, int port, Duration waitTimeout, int maxBodyBytes, int maxMessageChars, int maxStateBytes, int httpThreads,
-                              double reprocessRate) {
+                              double reprocessRate, long maxBacklog) {
 
     public static GatewaySettings read(Env env) {
         return new GatewaySettings(
@@ -23,6 +24,7 @@ public record GatewaySettings(String host, int port, Duration waitTimeout, int m
                 env.integer("SESSIONFLOW_MAX_MESSAGE_CHARS", 100_000, 1, 10_000_000),
                 env.integer("SESSIONFLOW_MAX_STATE_BYTES", 256 << 10, 2, 16 << 20),
                 env.integer("SESSIONFLOW_GATEWAY_THREADS", 64, 2, 4096),
-                env.integer("SESSIONFLOW_REPROCESS_RATE", 500, 1, 1_000_000));
+                env.integer("SESSIONFLOW_REPROCESS_RATE", 500, 1, 1_000_000),
+                env.integer("SESSIONFLOW_MAX_BACKLOG", 100_000, 1, Integer.MAX_VALUE));
     }
 }

@@ -10,10 +10,13 @@ import io.sessionflow.kafka.Topic;
 import io.sessionflow.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.Database;
+import io.sessionflow.store.IdempotencyStore;
+import io.sessionflow.store.RunRecord;
 import io.sessionflow.store.RunStatus;
 import io.sessionflow.store.RunStore;
 import io.sessionflow.store.SessionStore;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,7 @@ final class RunAcceptor {
     private final Topic<RunRequested> topic;
     private final Clock clock;
     private final RunStore runs = new RunStore();
+    private final IdempotencyStore idempotency = new IdempotencyStore();
     private final RunRegistration registration = new RunRegistration(new SessionStore(), runs);
 
     RunAcceptor(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<RunRequested> topic, Clock clock) {
@@ -58,16 +62,50 @@ final class RunAcceptor {
                 clock.instant());
     }
 
-    /** Stores the run as pending, then publishes it and waits for Kafka's acknowledgement. */
-    void accept(RunRequested request) {
+    /** A caller's Idempotency-Key, scoped to the caller, with the hash of the request it came with. */
+    record IdempotencyKey(String scope, String key, String requestHash) {
+    }
+
+    /** The run that stands for a request: the new one, or the one an earlier request with the same key made. */
+    record Accepted(String runId, String sessionId, boolean isNew) {
+    }
+
+    /**
+     * Stores the run as pending (claiming the idempotency key in the same transaction), then
+     * publishes it and waits for Kafka's acknowledgement. A key already claimed by the same request
+     * returns that run without storing or publishing anything; by another request, it is a 409.
+     */
+    Accepted accept(RunRequested request, IdempotencyKey key) {
         ComponentDefinition component = components.find(request.componentType(), request.componentId()).orElseThrow();
+        Accepted accepted;
         try {
-            database.inTransaction(c -> registration.register(c, request, component.sessionState()));
+            accepted = database.inTransaction(c -> {
+                if (key != null) {
+                    Optional<IdempotencyStore.Claim> claim = idempotency.claim(c, key.scope(), key.key(), key.requestHash(), request.runId());
+                    if (claim.isPresent()) {
+                        if (!claim.get().requestHash().equals(key.requestHash())) {
+                            throw new ApiException(409, "idempotency_conflict",
+                                    "this Idempotency-Key was used for a different request", "Idempotency-Key");
+                        }
+                        RunRecord earlier = runs.find(c, claim.get().runId()).orElseThrow();
+                        return new Accepted(earlier.runId(), earlier.sessionId(), false);
+                    }
+                }
+                registration.register(c, request, component.sessionState());
+                return new Accepted(request.runId(), request.sessionId(), true);
+            });
         } catch (SessionMismatchException e) {
             throw e.kind() == SessionMismatchException.Kind.OTHER_USER
                     ? ApiException.notFound(e.getMessage())
                     : new ApiException(409, "session_conflict", e.getMessage(), "session_id");
         }
+        if (accepted.isNew()) {
+            publish(request);
+        }
+        return accepted;
+    }
+
+    private void publish(RunRequested request) {
         try {
             producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request))).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
@@ -76,7 +114,7 @@ final class RunAcceptor {
             }
             log.error("run {} could not be published; marking it failed", request.runId(), e);
             database.withConnection(c -> runs.finishUnsuccessfully(c, request.runId(), RunStatus.FAILED, "could not publish the run to Kafka"));
-            throw new ApiException(503, "queue_unavailable", "the run queue is unavailable; try again later", null);
+            throw new ApiException(503, "queue_unavailable", "the run queue is unavailable; try again later", null, 5);
         }
     }
 }

@@ -8,7 +8,11 @@ import io.sessionflow.gateway.http.HttpCall;
 import io.sessionflow.gateway.http.Router;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.RunRecord;
+import io.sessionflow.store.RunStatus;
 import io.sessionflow.store.RunStore;
+import io.sessionflow.gateway.auth.ApiKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,10 +27,12 @@ final class RunsApi {
     private final CompletionWaiter waiter;
     private final Database database;
     private final GatewaySettings settings;
+    private final Backlog backlog;
     private final RunStore runs = new RunStore();
 
-    RunsApi(RunAcceptor acceptor, CompletionWaiter waiter, Database database, GatewaySettings settings) {
+    RunsApi(RunAcceptor acceptor, CompletionWaiter waiter, Database database, GatewaySettings settings, Backlog backlog) {
         this.acceptor = acceptor;
+        this.backlog = backlog;
         this.waiter = waiter;
         this.database = database;
         this.settings = settings;
@@ -36,6 +42,7 @@ final class RunsApi {
         router.route("POST", "/v1/agents/{agent_id}/runs", call -> startRun(call, ComponentType.AGENT, call.path("agent_id")));
         router.route("POST", "/v1/teams/{team_id}/runs", call -> startRun(call, ComponentType.TEAM, call.path("team_id")));
         router.route("GET", "/v1/runs/{run_id}", this::getRun);
+        router.route("POST", "/v1/runs/{run_id}/cancel", this::cancelRun);
     }
 
     private void startRun(HttpCall call, ComponentType type, String componentId) throws InterruptedException {
@@ -44,20 +51,72 @@ final class RunsApi {
         RunRequestBody body = RunRequestBody.parse(call.jsonBody(), settings);
         String userId = SessionsApi.ownUser(call.principal(), body.userId());
         RunRequested request = acceptor.prepare(type, componentId, body, userId);
+        RunAcceptor.IdempotencyKey key = idempotencyKey(call);
+        backlog.admit();
         CompletableFuture<Void> finished = wait ? waiter.expect(request.runId()) : null;
+        RunAcceptor.Accepted accepted;
         try {
-            acceptor.accept(request);
-            if (wait && awaitQuietly(finished)) {
-                call.respond(200, RunView.of(find(request.runId())));
-                return;
-            }
-            call.respond(202, Map.of("run_id", request.runId(), "session_id", request.sessionId(),
-                    "status", wait ? find(request.runId()).status().wireName() : "pending"));
-        } finally {
-            if (wait) {
-                waiter.forget(request.runId());
+            accepted = acceptor.accept(request, key);
+        } catch (RuntimeException e) {
+            waiter.forget(request.runId());
+            throw e;
+        }
+        if (!accepted.isNew() && wait) {
+            waiter.forget(request.runId());
+            finished = waiter.expect(accepted.runId());
+            if (find(accepted.runId()).status().isFinished()) {
+                finished.complete(null); // the earlier request's run is already done
             }
         }
+        try {
+            if (wait && awaitQuietly(finished)) {
+                call.respond(200, RunView.of(find(accepted.runId())));
+                return;
+            }
+            call.respond(202, Map.of("run_id", accepted.runId(), "session_id", accepted.sessionId(),
+                    "status", wait || !accepted.isNew() ? find(accepted.runId()).status().wireName() : "pending"));
+        } finally {
+            if (wait) {
+                waiter.forget(accepted.runId());
+            }
+        }
+    }
+
+    /** {@code Idempotency-Key}: scoped to the caller, and bound to this exact request (path and body). */
+    private static RunAcceptor.IdempotencyKey idempotencyKey(HttpCall call) {
+        Optional<String> key = call.header("Idempotency-Key");
+        if (key.isEmpty()) {
+            return null;
+        }
+        if (key.get().isEmpty() || key.get().length() > 255 || !key.get().chars().allMatch(ch -> ch > 32 && ch < 127)) {
+            throw ApiException.badRequest("Idempotency-Key", "Idempotency-Key must be 1-255 visible ASCII characters");
+        }
+        String scope = call.principal().admin() ? "admin" : "user:" + call.principal().userId();
+        byte[] path = call.requestPath().getBytes(StandardCharsets.UTF_8);
+        byte[] body = call.bodyBytes();
+        byte[] request = new byte[path.length + 1 + body.length];
+        System.arraycopy(path, 0, request, 0, path.length);
+        System.arraycopy(body, 0, request, path.length + 1, body.length);
+        return new RunAcceptor.IdempotencyKey(scope, key.get(), ApiKeys.hash(new String(request, StandardCharsets.ISO_8859_1)));
+    }
+
+    /** Cancels a run that has not finished: a queued one is skipped, a running one has its model call aborted. */
+    private void cancelRun(HttpCall call) {
+        call.allowQuery(Set.of());
+        String runId = call.path("run_id");
+        if (!Ids.isValid(runId)) {
+            throw ApiException.badRequest("run_id", "run_id is not a valid id");
+        }
+        RunRecord run = find(runId);
+        if (!call.principal().canAccess(run.userId())) {
+            throw ApiException.notFound("run " + runId + " not found");
+        }
+        boolean cancelled = database.withConnection(c -> runs.finishUnsuccessfully(c, runId, RunStatus.CANCELLED, "cancelled by request"));
+        RunRecord now = find(runId);
+        if (!cancelled && now.status() != RunStatus.CANCELLED) {
+            throw new ApiException(409, "run_finished", "run " + runId + " is already " + now.status().wireName(), null);
+        }
+        call.respond(200, RunView.of(now));
     }
 
     private boolean awaitQuietly(CompletableFuture<Void> finished) throws InterruptedException {

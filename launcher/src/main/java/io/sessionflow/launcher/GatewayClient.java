@@ -13,7 +13,10 @@ import java.time.Duration;
 /** A small client of the gateway's HTTP API, for the demo, the command line and the tests. */
 final class GatewayClient {
 
-    record Response(int status, JsonNode body) {
+    record Response(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+        Response(int status, JsonNode body) {
+            this(status, body, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+        }
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -45,6 +48,10 @@ final class GatewayClient {
     }
 
     Response send(String method, String path, String body) {
+        return send(method, path, body, java.util.Map.of());
+    }
+
+    Response send(String method, String path, String body, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -53,11 +60,12 @@ final class GatewayClient {
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String text = response.body();
             JsonNode json = text.isEmpty() ? Json.object() : text.startsWith("{") || text.startsWith("[") ? Json.parse(text) : Json.object().put("text", text);
-            return new Response(response.statusCode(), json);
+            return new Response(response.statusCode(), json, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach the gateway at " + baseUrl + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -78,7 +78,8 @@ final class Pipeline implements AutoCloseable {
     RunWorker startRunWorker() {
         RunWorkerSettings workerSettings = RunWorkerSettings.read(env);
         env.check();
-        RunProcessor processor = new RunProcessor(database, components, models, workerSettings.backoff(), Clock.systemUTC());
+        RunProcessor processor = track(new RunProcessor(database, components, models, workerSettings.backoff(),
+                workerSettings.runTimeout(), Clock.systemUTC()));
         return track(new RunWorker(clients, processor, workerSettings).start());
     }
 

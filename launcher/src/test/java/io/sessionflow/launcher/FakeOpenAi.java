@@ -22,15 +22,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeOpenAi implements AutoCloseable {
 
     /** A scripted reply: a JSON content string answered with 200, or an HTTP error status. */
-    record Reply(String content, int status) {
+    record Reply(String content, int status, String retryAfter) {
         static Reply content(String json) {
-            return new Reply(json, 200);
+            return new Reply(json, 200, null);
         }
 
         static Reply error(int status) {
-            return new Reply(null, status);
+            return new Reply(null, status, null);
+        }
+
+        static Reply error(int status, String retryAfter) {
+            return new Reply(null, status, retryAfter);
         }
     }
+
+    /** The schema name under which plain chat requests (no structured output) are scripted. */
+    static final String CHAT = "chat";
 
     private final HttpServer server;
     private final Map<String, ConcurrentLinkedQueue<Reply>> scripts = new ConcurrentHashMap<>();
@@ -66,12 +73,18 @@ final class FakeOpenAi implements AutoCloseable {
         String schema = body.path("response_format").path("json_schema").path("name").asText("");
         Reply reply;
         if (schema.isEmpty()) {
-            reply = Reply.content("fake model answer");
+            structuredRequests.computeIfAbsent(CHAT, name -> new CopyOnWriteArrayList<>()).add(body);
+            ConcurrentLinkedQueue<Reply> script = scripts.get(CHAT);
+            Reply next = script == null ? null : script.poll();
+            reply = next != null ? next : Reply.content("fake model answer");
         } else {
             structuredRequests.computeIfAbsent(schema, name -> new CopyOnWriteArrayList<>()).add(body);
             ConcurrentLinkedQueue<Reply> script = scripts.get(schema);
             Reply next = script == null ? null : script.poll();
             reply = next != null ? next : Reply.error(503);
+        }
+        if (reply.retryAfter() != null) {
+            exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
         }
         if (reply.status() != 200) {
             send(exchange, reply.status(), "{\"error\":{\"message\":\"scripted failure\",\"type\":\"server_error\"}}");

@@ -107,13 +107,32 @@ final class TestPipeline {
             return delegate.id();
         }
 
+        /** Messages containing {@code sleep:<ms>} make the call take that long: a slow model, interruptibly. */
+        private static final java.util.regex.Pattern SLEEP = java.util.regex.Pattern.compile("sleep:(\\d+)");
+        private final java.util.Set<String> interrupted = ConcurrentHashMap.newKeySet();
+
         @Override
         public ModelReply complete(List<ChatMessage> messages) {
             calls.incrementAndGet();
             String message = messages.get(messages.size() - 1).content();
             byMessage.computeIfAbsent(message, m -> new AtomicInteger()).incrementAndGet();
             contexts.put(message, List.copyOf(messages));
+            java.util.regex.Matcher sleep = SLEEP.matcher(message);
+            if (sleep.find()) {
+                try {
+                    Thread.sleep(Long.parseLong(sleep.group(1)));
+                } catch (InterruptedException e) {
+                    interrupted.add(message);
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("model call interrupted");
+                }
+            }
             return delegate.complete(messages);
+        }
+
+        /** Whether a call with this message was interrupted (its run cancelled or timed out). */
+        boolean wasInterrupted(String message) {
+            return interrupted.contains(message);
         }
 
         /** The system message the model was given with this user message (the last time it was sent). */

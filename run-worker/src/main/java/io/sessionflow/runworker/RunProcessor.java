@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * retried with bounded backoff; after the last try the run is stored as failed and the session
  * state is left as it was.
  */
-public final class RunProcessor {
+public final class RunProcessor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunProcessor.class);
 
@@ -65,14 +65,25 @@ public final class RunProcessor {
     private final SnapshotStore snapshots = new SnapshotStore();
     private final RunRegistration registration = new RunRegistration(sessions, runs);
     private final TeamMembers teamMembers;
+    private final ModelInvoker invoker;
+    private final Duration runTimeout;
 
-    public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, Backoff backoff, Clock clock) {
+    /** @param runTimeout the whole run's time budget, retries included */
+    public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, Backoff backoff, Duration runTimeout,
+                        Clock clock) {
         this.database = Objects.requireNonNull(database, "null database");
         this.components = Objects.requireNonNull(components, "null components");
         this.models = Objects.requireNonNull(models, "null models");
         this.backoff = Objects.requireNonNull(backoff, "null backoff");
         this.clock = Objects.requireNonNull(clock, "null clock");
+        this.runTimeout = Objects.requireNonNull(runTimeout, "null run timeout");
+        this.invoker = new ModelInvoker(database, clock);
         this.teamMembers = new TeamMembers(components, models);
+    }
+
+    @Override
+    public void close() {
+        invoker.close();
     }
 
     public RunOutcome process(RunRequested request) {
@@ -85,24 +96,50 @@ public final class RunProcessor {
         if (component.isEmpty()) {
             return fail(request, "unknown " + request.componentType().wireName() + " '" + request.componentId() + "'");
         }
+        Instant deadline = clock.instant().plus(runTimeout);
         for (int attempt = 1; ; attempt++) {
+            if (attempt > 1) {
+                Optional<RunRecord> now = database.withConnection(c -> runs.find(c, request.runId()));
+                if (now.isPresent() && now.get().status().isFinished()) {
+                    return outcomeOf(now.get()); // cancelled while backing off
+                }
+            }
             try {
-                return execute(request, component.get());
+                return execute(request, component.get(), deadline);
             } catch (SessionMismatchException e) {
                 return fail(request, e.getMessage());
-            } catch (RunAlreadyFinishedException e) {
+            } catch (RunAlreadyFinishedException | RunCancelledException e) {
                 return outcomeOf(database.withConnection(c -> runs.find(c, request.runId())).orElseThrow());
+            } catch (RunTimedOutException e) {
+                return fail(request, e.getMessage());
             } catch (ModelException | StoreException | StaleSessionException e) {
                 if (!isRetryable(e) || attempt >= backoff.maxAttempts()) {
                     return fail(request, describe(e) + (attempt > 1 ? " (after " + attempt + " attempts)" : ""));
                 }
-                log.warn("run {} attempt {} of {} failed, retrying: {}", request.runId(), attempt, backoff.maxAttempts(), describe(e));
-                backoff.sleepAfter(attempt);
+                Duration pause = backoff.delayAfter(attempt);
+                if (e instanceof ModelException model && model.retryAfter().isPresent() && model.retryAfter().get().compareTo(pause) > 0) {
+                    pause = model.retryAfter().get(); // the provider said how long to wait
+                }
+                if (clock.instant().plus(pause).isAfter(deadline)) {
+                    return fail(request, "timed out after " + runTimeout.toSeconds() + " s; last error: " + describe(e));
+                }
+                log.warn("run {} attempt {} of {} failed, retrying in {} ms: {}", request.runId(), attempt, backoff.maxAttempts(),
+                        pause.toMillis(), describe(e));
+                sleep(pause);
             }
         }
     }
 
-    private RunOutcome execute(RunRequested request, ComponentDefinition component) {
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+
+    private RunOutcome execute(RunRequested request, ComponentDefinition component, Instant deadline) {
         Session session = database.inTransaction(c -> {
             Session registered = registration.register(c, request, component.sessionState());
             runs.markRunning(c, request.runId());
@@ -113,7 +150,8 @@ public final class RunProcessor {
         List<ChatMessage> history = flags.historyRunsToLoad() == 0 ? List.of()
                 : database.withConnection(c -> runs.recentTurns(c, session.sessionId(), flags.historyRunsToLoad()));
 
-        List<TeamMembers.MemberAnswer> memberAnswers = teamMembers.ask(component, state, request);
+        List<TeamMembers.MemberAnswer> memberAnswers = teamMembers.ask(component, state, request,
+                (model, messages) -> invoker.call(model, messages, request.runId(), deadline, runTimeout));
         String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
         List<String> memory = database.withConnection(c -> memoryBlocks(c, component, session.sessionId()));
         List<ChatMessage> messages = ContextBuilder.build(instructions, flags, state, request.userId(), history,
@@ -121,7 +159,7 @@ public final class RunProcessor {
 
         ChatModel model = models.forSpec(component.model());
         Instant modelStart = clock.instant();
-        ModelReply reply = model.complete(messages);
+        ModelReply reply = invoker.call(model, messages, request.runId(), deadline, runTimeout);
         Instant finished = clock.instant();
         RunMetrics metrics = new RunMetrics(reply.inputTokens(), reply.outputTokens(),
                 Duration.between(modelStart, finished).toMillis(), Duration.between(request.requestedAt(), finished).toMillis());

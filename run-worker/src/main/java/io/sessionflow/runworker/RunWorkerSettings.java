@@ -9,8 +9,10 @@ import java.time.Duration;
  * @param concurrency    runs executing at once (one per session), i.e. model calls in flight
  * @param maxBuffered    records read but not finished before the worker stops fetching more
  * @param shutdownGrace  how long stopping (or losing partitions) waits for runs in flight
+ * @param runTimeout     a run's whole time budget, model calls and retries included
  */
-public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff) {
+public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff,
+                                Duration runTimeout) {
 
     public static RunWorkerSettings read(Env env) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", 256, 1, 10_000);
@@ -19,6 +21,7 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
                 concurrency,
                 env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * 4, 1, 1_000_000),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
-                new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", 4, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)));
+                new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", 4, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", 300, 1, 86_400)));
     }
 }

@@ -38,7 +38,13 @@ final class TeamMembers {
         this.models = models;
     }
 
-    List<MemberAnswer> ask(ComponentDefinition team, ObjectNode state, RunRequested request) {
+    /** How a member's model is called (so cancellation and the run's deadline apply to members too). */
+    @FunctionalInterface
+    interface ModelCaller {
+        ModelReply call(ChatModel model, List<ChatMessage> messages);
+    }
+
+    List<MemberAnswer> ask(ComponentDefinition team, ObjectNode state, RunRequested request, ModelCaller caller) {
         if (team.type() != ComponentType.TEAM || team.members().isEmpty()) {
             return List.of();
         }
@@ -50,7 +56,7 @@ final class TeamMembers {
                     List.of(), request.input().message());
             ChatModel model = models.forSpec(member.model());
             long start = System.nanoTime();
-            ModelReply reply = model.complete(messages);
+            ModelReply reply = caller.call(model, messages);
             long latencyMs = (System.nanoTime() - start) / 1_000_000;
             answers.add(new MemberAnswer(memberId, model.id(),
                     List.of(messages.get(messages.size() - 1), ChatMessage.assistant(reply.content())), reply, latencyMs));

@@ -36,6 +36,18 @@ public final class OpenAiChatModel implements ChatModel {
         this.client = builder.build();
     }
 
+    /** The provider's Retry-After, in seconds (the HTTP-date form is rare for APIs and ignored). */
+    private static java.time.Duration retryAfter(OpenAIServiceException e) {
+        for (String value : e.headers().values("Retry-After")) {
+            try {
+                return java.time.Duration.ofMillis((long) (Double.parseDouble(value.strip()) * 1000));
+            } catch (NumberFormatException ignored) {
+                // not seconds
+            }
+        }
+        return null;
+    }
+
     @Override
     public String id() {
         return ModelSettings.OPENAI_PREFIX + modelId;
@@ -77,7 +89,9 @@ public final class OpenAiChatModel implements ChatModel {
             long in = completion.usage().map(u -> u.promptTokens()).orElse(0L);
             long out = completion.usage().map(u -> u.completionTokens()).orElse(0L);
             return new ModelReply(content, in, out);
-        } catch (RateLimitException | InternalServerException | OpenAIIoException e) {
+        } catch (RateLimitException | InternalServerException e) {
+            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, retryAfter(e), e);
+        } catch (OpenAIIoException e) {
             throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, e);
         } catch (OpenAIServiceException e) {
             throw new ModelException("model " + modelId + " rejected the request: " + e.getMessage(), false, e);

@@ -81,6 +81,32 @@ public final class RunStore {
         }
     }
 
+    /** Runs accepted and not finished: the backlog the gateway bounds. */
+    public long countUnfinished(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM runs WHERE status IN ('pending', 'running')");
+             ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Those of the given runs that are cancelled now. */
+    public java.util.Set<String> cancelledAmong(Connection connection, java.util.Collection<String> runIds) throws SQLException {
+        java.util.Set<String> cancelled = new java.util.HashSet<>();
+        if (runIds.isEmpty()) {
+            return cancelled;
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT run_id FROM runs WHERE run_id = ANY (?) AND status = 'cancelled'")) {
+            select.setArray(1, connection.createArrayOf("text", runIds.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    cancelled.add(rs.getString(1));
+                }
+            }
+        }
+        return cancelled;
+    }
+
     /** Marks a pending run as started; a finished run is left alone. */
     public void markRunning(Connection connection, String runId) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""

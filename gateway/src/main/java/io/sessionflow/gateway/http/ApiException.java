@@ -6,12 +6,23 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final Integer retryAfterSeconds;
 
     public ApiException(int status, String code, String message, String field) {
+        this(status, code, message, field, null);
+    }
+
+    public ApiException(int status, String code, String message, String field, Integer retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Sent as a {@code Retry-After} header when set (429, 503). */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiException badRequest(String field, String message) {

@@ -21,6 +21,7 @@ public final class HttpCall {
     private final Map<String, String> query;
     private final int maxBodyBytes;
     private Principal principal;
+    private byte[] body;
 
     HttpCall(HttpExchange exchange, Map<String, String> pathParams, int maxBodyBytes) {
         this.exchange = exchange;
@@ -44,6 +45,11 @@ public final class HttpCall {
 
     public Optional<String> query(String name) {
         return Optional.ofNullable(query.get(name));
+    }
+
+    /** The request's path, without the query. */
+    public String requestPath() {
+        return exchange.getRequestURI().getRawPath();
     }
 
     public Optional<String> header(String name) {
@@ -114,7 +120,7 @@ public final class HttpCall {
 
     /** The body as JSON. Over the size limit is a 413; malformed JSON is a 400 saying where. */
     public JsonNode jsonBody() {
-        byte[] body = readBody();
+        byte[] body = bodyBytes();
         if (body.length == 0) {
             throw ApiException.badRequest(null, "the request needs a JSON body");
         }
@@ -124,6 +130,18 @@ public final class HttpCall {
             String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
             throw new ApiException(400, "malformed_json", "the body is not valid JSON: " + detail, null);
         }
+    }
+
+    /** The raw body (read once, bounded by the size limit). */
+    public byte[] bodyBytes() {
+        if (body == null) {
+            body = readBody();
+        }
+        return body;
+    }
+
+    public void setHeader(String name, String value) {
+        exchange.getResponseHeaders().set(name, value);
     }
 
     private byte[] readBody() {
@@ -181,6 +199,9 @@ public final class HttpCall {
     }
 
     public void respondError(ApiException error) {
+        if (error.retryAfterSeconds() != null) {
+            setHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
+        }
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("status", error.status());
         detail.put("code", error.code());
