@@ -22,17 +22,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeOpenAi implements AutoCloseable {
 
     /** A scripted reply: a JSON content string answered with 200, or an HTTP error status. */
-    record Reply(String content, int status, String retryAfter) {
+    record Reply(String content, int status, String retryAfter, long delayMillis) {
         static Reply content(String json) {
-            return new Reply(json, 200, null);
+            return new Reply(json, 200, null, 0);
         }
 
         static Reply error(int status) {
-            return new Reply(null, status, null);
+            return new Reply(null, status, null, 0);
         }
 
         static Reply error(int status, String retryAfter) {
-            return new Reply(null, status, retryAfter);
+            return new Reply(null, status, retryAfter, 0);
+        }
+
+        /** Answers, but only after a delay: a model that times out. */
+        static Reply slow(String json, long delayMillis) {
+            return new Reply(json, 200, null, delayMillis);
         }
     }
 
@@ -46,6 +51,7 @@ final class FakeOpenAi implements AutoCloseable {
     FakeOpenAi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
         server.start();
     }
 
@@ -82,6 +88,13 @@ final class FakeOpenAi implements AutoCloseable {
             ConcurrentLinkedQueue<Reply> script = scripts.get(schema);
             Reply next = script == null ? null : script.poll();
             reply = next != null ? next : Reply.error(503);
+        }
+        if (reply.delayMillis() > 0) {
+            try {
+                Thread.sleep(reply.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (reply.retryAfter() != null) {
             exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
