@@ -27,11 +27,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path logDir;
     private final int brokerPort;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private volatile KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, int brokerPort, KafkaConfig config, KafkaRaftServer server) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
+        this.config = config;
         this.server = server;
     }
 
@@ -46,7 +48,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             format(logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(logDir, brokerPort, server);
+            return new EmbeddedKafka(logDir, brokerPort, config, server);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the embedded Kafka broker: " + e.getMessage(), e);
         }
@@ -56,10 +58,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + brokerPort;
     }
 
-    @Override
-    public void close() {
+    /** Shuts the broker down and starts it again on the same logs and ports, as a broker restart would. */
+    public void restart() {
+        stop();
+        KafkaRaftServer restarted = new KafkaRaftServer(config, Time.SYSTEM);
+        restarted.startup();
+        server = restarted;
+    }
+
+    /** Shuts the broker down, keeping its logs. */
+    public void stop() {
         server.shutdown();
         server.awaitShutdown();
+    }
+
+    @Override
+    public void close() {
+        stop();
         Directories.deleteQuietly(logDir);
     }
 
@@ -87,6 +102,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Consumers join at once instead of waiting for more members that will never come.
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        // Notice a member that died (kill -9) in seconds, not the production default of 45 s.
+        p.put("group.consumer.min.session.timeout.ms", "3000");
+        p.put("group.consumer.session.timeout.ms", "6000");
+        p.put("group.consumer.min.heartbeat.interval.ms", "500");
+        p.put("group.consumer.heartbeat.interval.ms", "1000");
         p.put("num.partitions", "1");
         return p;
     }

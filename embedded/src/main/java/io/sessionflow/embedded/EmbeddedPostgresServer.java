@@ -2,6 +2,8 @@ package io.sessionflow.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A real PostgreSQL server run from binaries shipped in a Maven artifact. Zonky starts it through
@@ -9,22 +11,51 @@ import java.io.IOException;
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private final int port;
+    private volatile EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
-        this.postgres = postgres;
+    private EmbeddedPostgresServer(Path dataDirectory, int port) {
+        this.dataDirectory = dataDirectory;
+        this.port = port;
+        this.postgres = launch(dataDirectory, port);
     }
 
     public static EmbeddedPostgresServer start() {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            return new EmbeddedPostgresServer(Files.createTempDirectory("sessionflow-postgres-"), EmbeddedKafka.freePort());
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start embedded Postgres: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the server, as a crash or a maintenance restart would, and starts it again on the same data and port. */
+    public void restart() {
+        stop();
+        postgres = launch(dataDirectory, port);
+    }
+
+    /** Stops the server, keeping its data; {@link #restart()} brings it back. */
+    public void stop() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not stop embedded Postgres", e);
+        }
+    }
+
+    private static EmbeddedPostgres launch(Path dataDirectory, int port) {
+        try {
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
                     .setServerConfig("max_connections", "300")
                     // Durability of a throw-away dev database is not worth an fsync per commit.
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
                     .start();
-            return new EmbeddedPostgresServer(postgres);
         } catch (IOException e) {
             throw new IllegalStateException("could not start embedded Postgres: " + e.getMessage(), e);
         }
@@ -48,10 +79,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not stop embedded Postgres", e);
-        }
+        stop();
+        Directories.deleteQuietly(dataDirectory);
     }
 }

@@ -45,14 +45,44 @@ final class FakeOpenAi implements AutoCloseable {
     static final String CHAT = "chat";
 
     private final HttpServer server;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> answered = new ConcurrentHashMap<>();
+    private volatile long chatDelayMillis;
+    private volatile double failureRate;
     private final Map<String, ConcurrentLinkedQueue<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, List<JsonNode>> structuredRequests = new ConcurrentHashMap<>();
 
     FakeOpenAi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(64));
         server.start();
+    }
+
+    /** Every plain chat answer takes this long: runs stay in flight, as with a real model. */
+    void chatDelay(long millis) {
+        this.chatDelayMillis = millis;
+    }
+
+    /**
+     * Plain chat requests fail at random with this probability, split evenly between a 500, a 429
+     * with {@code Retry-After: 1} and an answer slower than any sane client timeout (2 s).
+     */
+    void randomFailures(double rate) {
+        this.failureRate = rate;
+    }
+
+    /** How many chat requests ended with this user message, answered or not. */
+    int requestsFor(String message) {
+        return (int) requests(CHAT).stream().filter(body -> {
+            JsonNode messages = body.path("messages");
+            return messages.get(messages.size() - 1).path("content").asText().equals(message);
+        }).count();
+    }
+
+    /** How many times a chat with this last user message was answered successfully. */
+    int answersFor(String message) {
+        java.util.concurrent.atomic.AtomicInteger count = answered.get(message);
+        return count == null ? 0 : count.get();
     }
 
     String baseUrl() {
@@ -82,7 +112,7 @@ final class FakeOpenAi implements AutoCloseable {
             structuredRequests.computeIfAbsent(CHAT, name -> new CopyOnWriteArrayList<>()).add(body);
             ConcurrentLinkedQueue<Reply> script = scripts.get(CHAT);
             Reply next = script == null ? null : script.poll();
-            reply = next != null ? next : Reply.content("fake model answer");
+            reply = next != null ? next : randomReply();
         } else {
             structuredRequests.computeIfAbsent(schema, name -> new CopyOnWriteArrayList<>()).add(body);
             ConcurrentLinkedQueue<Reply> script = scripts.get(schema);
@@ -103,12 +133,32 @@ final class FakeOpenAi implements AutoCloseable {
             send(exchange, reply.status(), "{\"error\":{\"message\":\"scripted failure\",\"type\":\"server_error\"}}");
             return;
         }
+        // A deliberately slow answer is one the client has given up on: it is not an answer it used.
+        if (schema.isEmpty() && reply.delayMillis() < 1500) {
+            JsonNode messages = body.path("messages");
+            answered.computeIfAbsent(messages.get(messages.size() - 1).path("content").asText(),
+                    m -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        }
         String completion = Json.toText(Map.of(
                 "id", "chatcmpl-fake", "object", "chat.completion", "created", 1_700_000_000L, "model", body.path("model").asText(),
                 "choices", List.of(Map.of("index", 0, "finish_reason", "stop",
                         "message", Map.of("role", "assistant", "content", reply.content()))),
                 "usage", Map.of("prompt_tokens", 10, "completion_tokens", 5, "total_tokens", 15)));
         send(exchange, 200, completion);
+    }
+
+    private Reply randomReply() {
+        double dice = java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+        if (dice < failureRate / 3) {
+            return Reply.error(500);
+        }
+        if (dice < failureRate * 2 / 3) {
+            return Reply.error(429, "1");
+        }
+        if (dice < failureRate) {
+            return Reply.slow("fake model answer", 2000);
+        }
+        return new Reply("fake model answer", 200, null, chatDelayMillis);
     }
 
     private static void send(HttpExchange exchange, int status, String json) throws IOException {

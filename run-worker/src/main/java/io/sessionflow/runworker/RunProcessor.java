@@ -113,7 +113,10 @@ public final class RunProcessor implements AutoCloseable {
             } catch (RunTimedOutException e) {
                 return fail(request, e.getMessage());
             } catch (ModelException | StoreException | StaleSessionException e) {
-                if (!isRetryable(e) || attempt >= backoff.maxAttempts()) {
+                // A database outage (a restart, a failover) is waited out within the run's time budget;
+                // the model and fencing get a fixed number of tries.
+                boolean outage = e instanceof StoreException;
+                if (!isRetryable(e) || (!outage && attempt >= backoff.maxAttempts())) {
                     return fail(request, describe(e) + (attempt > 1 ? " (after " + attempt + " attempts)" : ""));
                 }
                 Duration pause = backoff.delayAfter(attempt);

@@ -31,6 +31,7 @@ public final class RunWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final int MAX_TRIES = 30;
 
     private final KafkaClients clients;
     private final RunProcessor processor;
@@ -80,28 +81,58 @@ public final class RunWorker implements AutoCloseable {
         return consumer.assignedPartitions();
     }
 
+    /**
+     * Processes the request and publishes its outcome; only then is the record done. When something
+     * outside the run fails (Postgres or Kafka unreachable beyond the processor's own retries), the
+     * record is tried again here with a growing pause, so an outage delays runs instead of parking
+     * them until the next restart; after {@link #MAX_TRIES} the offset is left uncommitted and the
+     * record comes back on the next start or rebalance.
+     */
     private void execute(RunRequested request, RecordTicket ticket) {
-        if (ticket.isRevoked()) {
-            ticket.abandon(); // handed back (rebalance or shutdown): the next owner runs it
-            return;
-        }
         MDC.put("run_id", request.runId());
         MDC.put("session_id", request.sessionId());
         try {
-            RunOutcome outcome = processor.process(request);
-            publish(outcome).get(30, TimeUnit.SECONDS);
-            ticket.done();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ticket.abandon();
-        } catch (Exception e) {
-            // Left uncommitted: the record is read again after a restart or rebalance, and the
-            // idempotent processor then finishes or re-emits it. Nothing is dropped.
-            log.error("run {} could not be finished; leaving its offset uncommitted", request.runId(), e);
-            ticket.abandon();
+            for (int attempt = 1; ; attempt++) {
+                if (ticket.isRevoked()) {
+                    ticket.abandon(); // handed back (rebalance or shutdown): the next owner runs it
+                    return;
+                }
+                try {
+                    RunOutcome outcome = processor.process(request);
+                    publish(outcome).get(30, TimeUnit.SECONDS);
+                    ticket.done();
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ticket.abandon();
+                    return;
+                } catch (Exception e) {
+                    if (attempt >= MAX_TRIES) {
+                        log.error("run {} could not be finished after {} tries; leaving its offset uncommitted", request.runId(), attempt, e);
+                        ticket.abandon();
+                        return;
+                    }
+                    long pause = Math.min(10_000, 250L << Math.min(attempt, 6));
+                    log.warn("run {} could not be finished ({}); trying again in {} ms", request.runId(), e.getMessage(), pause);
+                    if (!pause(pause)) {
+                        ticket.abandon();
+                        return;
+                    }
+                }
+            }
         } finally {
             MDC.remove("run_id");
             MDC.remove("session_id");
+        }
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -22,12 +22,4 @@ public record Backoff(int maxAttempts, Duration initialDelay, Duration maxDelay)
         return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
     }
 
-    public void sleepAfter(int attempt) {
-        try {
-            Thread.sleep(delayAfter(attempt).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
-        }
-    }
 }

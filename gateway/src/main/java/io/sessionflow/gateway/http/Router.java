@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.gateway.auth.Principal;
+import io.sessionflow.store.StoreException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -95,6 +96,14 @@ public final class Router implements HttpHandler {
                     route.handler().handle(call);
                 } catch (ApiException e) {
                     call.respondError(e);
+                } catch (StoreException e) {
+                    if (e.isTransient()) {
+                        log.warn("{} {}: database unavailable: {}", exchange.getRequestMethod(), path, e.getMessage());
+                        call.respondError(new ApiException(503, "database_unavailable", "the database is unavailable; try again shortly", null, 2));
+                    } else {
+                        log.error("{} {} failed", exchange.getRequestMethod(), path, e);
+                        call.respondError(new ApiException(500, "internal_error", "the request failed on the server; see its log", null));
+                    }
                 } catch (Exception e) {
                     log.error("{} {} failed", exchange.getRequestMethod(), path, e);
                     call.respondError(new ApiException(500, "internal_error", "the request failed on the server; see its log", null));

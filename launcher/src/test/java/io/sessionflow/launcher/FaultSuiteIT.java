@@ -1,0 +1,293 @@
+package io.sessionflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionflow.config.Env;
+import io.sessionflow.embedded.EmbeddedStack;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.RunInput;
+import io.sessionflow.event.RunOverrides;
+import io.sessionflow.event.RunRequested;
+import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.kafka.Topic;
+import io.sessionflow.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults injected for real, under load, on a broker and a Postgres of the suite's own: a run-worker
+ * process killed with SIGKILL, Postgres restarted, the Kafka broker restarted, a model that fails
+ * at random, malformed records on the topic. Each scenario reports runs accepted, completed,
+ * failed, duplicated (a run answered by the model twice; two completed rows for one run_id cannot
+ * exist, run_id is the key), lost (accepted and never finished) and session-order violations.
+ *
+ * <p>Reproduce: {@code mvn -B verify -pl launcher -am -Dit.test=FaultSuiteIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
+ * (the report is printed and written to {@code launcher/target/fault-report.md}).
+ */
+class FaultSuiteIT {
+
+    private static final int SESSIONS = 40;
+    private static final int RUNS_PER_SESSION = 20;
+    private static final int RUNS_PER_SECOND = 100;
+
+    private static EmbeddedStack stack;
+    private static FakeOpenAi model;
+    private static Database database;
+    private static final List<String> REPORT = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = EmbeddedStack.start();
+        model = new FakeOpenAi();
+        model.chatDelay(100);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        String table = "| scenario | accepted | completed | failed | duplicated | lost | order violations | notes |\n"
+                + "|---|---|---|---|---|---|---|---|\n" + String.join("\n", REPORT) + "\n";
+        System.out.println("FAULT REPORT\n" + table);
+        Files.writeString(Path.of("target", "fault-report.md"), table);
+        if (database != null) {
+            database.close();
+        }
+        model.close();
+        stack.close();
+    }
+
+    @Test
+    void killOneOfThreeRunWorkerProcessesUnderLoad() throws Exception {
+        Map<String, String> env = env("kill.");
+        List<WorkerProcess> workers = new ArrayList<>();
+        try (Pipeline gateway = Pipeline.open(new Env(env))) {
+            GatewayClient client = new GatewayClient(gateway.startGateway().url(), null);
+            for (int i = 0; i < 3; i++) {
+                workers.add(WorkerProcess.start("kill-worker-" + i, env));
+            }
+            awaitGroupMembers("kill.run-worker", 3);
+            LoadGenerator load = new LoadGenerator(client, "kill", SESSIONS, RUNS_PER_SESSION, RUNS_PER_SECOND).start();
+            Thread.sleep(3000);
+            long inFlight = runningRuns();
+            java.sql.Timestamp killedAt = java.sql.Timestamp.from(Instant.now());
+            workers.get(0).kill();
+            load.await();
+            Result result = measure(load);
+            List<String> spanning = db().withConnection(c -> {
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT input->>'message' FROM runs WHERE session_id LIKE 'kill-%' AND started_at < ? AND completed_at > ?")) {
+                    select.setTimestamp(1, killedAt);
+                    select.setTimestamp(2, killedAt);
+                    List<String> messages = new ArrayList<>();
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            messages.add(rs.getString(1));
+                        }
+                    }
+                    return messages;
+                }
+            });
+            long requestedTwice = load.runIdByMessage.keySet().stream().filter(m -> model.requestsFor(m) > 1).count();
+            record("kill -9 of one of three run-worker processes", result, inFlight + " runs marked running at the kill (the bound on "
+                    + "duplicates); " + spanning.size() + " runs started before it finished after it on another worker; "
+                    + requestedTwice + " runs reached the model twice");
+            assertThat(result.lost).isZero();
+            assertThat(result.orderViolations).isZero();
+            assertThat(result.duplicated).isLessThanOrEqualTo(inFlight);
+        } finally {
+            for (WorkerProcess worker : workers) {
+                worker.kill();
+            }
+        }
+    }
+
+    @Test
+    void restartPostgresUnderLoad() throws Exception {
+        runInProcess("postgres.", "Postgres restart under load", "restarted Postgres 3 s into the load", () -> stack.postgres().restart());
+    }
+
+    @Test
+    void restartTheKafkaBrokerUnderLoad() throws Exception {
+        runInProcess("broker.", "Kafka broker restart under load", "restarted the broker 3 s into the load", () -> stack.kafka().restart());
+    }
+
+    @Test
+    void aModelThatAnswers500And429AndTimesOut() throws Exception {
+        model.randomFailures(0.3);
+        try {
+            runInProcess("model.", "model answering 500, 429 (Retry-After 1) and timing out, 30% of calls",
+                    "failed = runs whose every try failed", () -> { });
+        } finally {
+            model.randomFailures(0);
+        }
+    }
+
+    @Test
+    void malformedRecordsOnTheTopic() throws Exception {
+        AtomicLong letters = new AtomicLong();
+        runInProcess("malformed.", "malformed records on runs.requested", null, () -> {
+            KafkaClients kafka = new KafkaClients(io.sessionflow.config.KafkaSettings.read(new Env(env("malformed."))));
+            Topic<RunRequested> topic = kafka.topics().runsRequested();
+            try (KafkaProducer<String, byte[]> producer = kafka.producer("poison")) {
+                for (int i = 0; i < 25; i++) {
+                    producer.send(new ProducerRecord<>(topic.name(), "malformed-s" + (i % SESSIONS), ("{garbage " + i).getBytes(StandardCharsets.UTF_8)));
+                }
+                for (int i = 0; i < 5; i++) {
+                    RunRequested misKeyed = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), "elsewhere-" + i,
+                            "load", ComponentType.AGENT, "personal-assistant", new RunInput("x"), null, false, RunOverrides.NONE, Instant.now());
+                    producer.send(new ProducerRecord<>(topic.name(), "malformed-s" + i, topic.serialize(misKeyed)));
+                }
+            }
+            letters.set(30);
+        });
+        long deadLettered = TopicReader.readUntil(new KafkaClients(io.sessionflow.config.KafkaSettings.read(new Env(env("malformed.")))),
+                "malformed.runs.dlq", Duration.ofSeconds(30), records -> records.size() >= 30).size();
+        REPORT.set(REPORT.size() - 1, REPORT.get(REPORT.size() - 1).replace("| - |", "| " + deadLettered + " of "
+                + letters.get() + " bad records dead-lettered |"));
+        assertThat(deadLettered).isEqualTo(30);
+    }
+
+    /** Gateway and one run-worker in this JVM; the fault is applied 3 s into the load. */
+    private void runInProcess(String prefix, String scenario, String note, ThrowingRunnable fault) throws Exception {
+        Map<String, String> env = env(prefix);
+        try (Pipeline pipeline = Pipeline.open(new Env(env))) {
+            pipeline.startRunWorker();
+            GatewayClient client = new GatewayClient(pipeline.startGateway().url(), null);
+            LoadGenerator load = new LoadGenerator(client, prefix.replace(".", ""), SESSIONS, RUNS_PER_SESSION, RUNS_PER_SECOND).start();
+            Thread.sleep(3000);
+            fault.run();
+            load.await();
+            Result result = measure(load);
+            record(scenario, result, note == null ? "-" : note + (load.refused.get() > 0 ? "; " + load.refused.get()
+                    + " requests refused (503) while it was down, not accepted" : ""));
+            assertThat(result.lost).isZero();
+            assertThat(result.orderViolations).isZero();
+            assertThat(result.duplicated).isZero();
+        }
+    }
+
+    private record Result(int accepted, long completed, long failed, long duplicated, long lost, long orderViolations) {
+    }
+
+    /** Waits (bounded) until every accepted run is finished, then counts. */
+    private static Result measure(LoadGenerator load) {
+        List<String> runIds = new ArrayList<>(load.runIdByMessage.values());
+        Eventually.await("every accepted run finishes", Duration.ofSeconds(180), () -> count(runIds, "status IN ('completed', 'failed', 'cancelled')") == runIds.size());
+        long completed = count(runIds, "status = 'completed'");
+        long failed = count(runIds, "status IN ('failed', 'cancelled')");
+        long duplicated = load.runIdByMessage.keySet().stream().filter(message -> model.answersFor(message) > 1).count();
+        long orderViolations = 0;
+        for (Map.Entry<String, List<String>> session : load.acceptedBySession.entrySet()) {
+            List<String> byIndex = db().withConnection(c -> {
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT input->>'message' FROM runs WHERE session_id = ? AND status = 'completed' ORDER BY run_index")) {
+                    select.setString(1, session.getKey());
+                    List<String> messages = new ArrayList<>();
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            messages.add(rs.getString(1));
+                        }
+                    }
+                    return messages;
+                }
+            });
+            int last = -1;
+            for (String message : byIndex) {
+                int position = session.getValue().indexOf(message);
+                if (position < last) {
+                    orderViolations++;
+                }
+                last = position;
+            }
+        }
+        return new Result(load.accepted(), completed, failed, duplicated, runIds.size() - completed - failed, orderViolations);
+    }
+
+    private static long count(List<String> runIds, String condition) {
+        return db().withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT count(*) FROM runs WHERE run_id = ANY (?) AND " + condition)) {
+                select.setArray(1, c.createArrayOf("text", runIds.toArray()));
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private static long runningRuns() {
+        return db().withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT count(*) FROM runs WHERE status = 'running'");
+                 ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static synchronized Database db() {
+        if (database == null) {
+            database = Database.open(new io.sessionflow.config.DatabaseSettings(stack.postgres().jdbcUrl(), "postgres", "postgres", 4), "fault-suite");
+        }
+        return database;
+    }
+
+    private static void record(String scenario, Result r, String note) {
+        REPORT.add("| " + scenario + " | " + r.accepted + " | " + r.completed + " | " + r.failed + " | " + r.duplicated + " | "
+                + r.lost + " | " + r.orderViolations + " | " + note + " |");
+    }
+
+    private static void awaitGroupMembers(String group, int members) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
+            Eventually.await(members + " members in " + group, Duration.ofSeconds(60), () -> {
+                try {
+                    return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size() == members;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static Map<String, String> env(String prefix) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+        env.put("DATABASE_URL", stack.postgres().jdbcUrl());
+        env.put("DATABASE_USER", "postgres");
+        env.put("DATABASE_PASSWORD", "postgres");
+        env.put("SESSIONFLOW_TOPIC_PREFIX", prefix);
+        env.put("SESSIONFLOW_TOPIC_PARTITIONS", "6");
+        env.put("SESSIONFLOW_MODEL", "openai:fault-model");
+        env.put("OPENAI_BASE_URL", model.baseUrl());
+        env.put("OPENAI_API_KEY", "sk-faults");
+        env.put("OPENAI_MAX_RETRIES", "0");
+        env.put("OPENAI_TIMEOUT_SECONDS", "1");
+        env.put("SESSIONFLOW_RUN_MAX_ATTEMPTS", "6");
+        env.put("SESSIONFLOW_AUTH", "off");
+        env.put("SESSIONFLOW_GATEWAY_PORT", "0");
+        env.put("SESSIONFLOW_METRICS_PORT", "0");
+        env.put("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", "5");
+        return env;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
