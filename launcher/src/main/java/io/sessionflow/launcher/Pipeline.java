@@ -80,7 +80,7 @@ final class Pipeline implements AutoCloseable {
         env.check();
         RunProcessor processor = track(new RunProcessor(database, components, models, workerSettings.backoff(),
                 workerSettings.runTimeout(), Clock.systemUTC()));
-        return track(new RunWorker(clients, processor, workerSettings).start());
+        return track(new RunWorker(clients, processor, workerSettings, metrics).start());
     }
 
     SummarizerWorker startSummarizer() {

@@ -1,5 +1,6 @@
 package io.sessionflow.runworker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
@@ -42,7 +43,11 @@ public final class RunWorker implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private OrderedConsumer<RunRequested> consumer;
 
-    public RunWorker(KafkaClients clients, RunProcessor processor, RunWorkerSettings settings) {
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final RunMetrics metrics;
+
+    public RunWorker(KafkaClients clients, RunProcessor processor, RunWorkerSettings settings, MeterRegistry registry) {
+        this.metrics = new RunMetrics(registry, name, inFlight);
         this.clients = Objects.requireNonNull(clients, "null kafka clients");
         this.processor = Objects.requireNonNull(processor, "null processor");
         this.settings = Objects.requireNonNull(settings, "null settings");
@@ -77,6 +82,11 @@ public final class RunWorker implements AutoCloseable {
         }
     }
 
+    /** Runs executing now (in their model call or committing), not counting those queued behind them. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     public Set<TopicPartition> assignedPartitions() {
         return consumer.assignedPartitions();
     }
@@ -98,8 +108,15 @@ public final class RunWorker implements AutoCloseable {
                     return;
                 }
                 try {
-                    RunOutcome outcome = processor.process(request);
+                    RunOutcome outcome;
+                    inFlight.incrementAndGet();
+                    try {
+                        outcome = processor.process(request);
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
                     publish(outcome).get(30, TimeUnit.SECONDS);
+                    metrics.record(outcome);
                     ticket.done();
                     return;
                 } catch (InterruptedException e) {

@@ -1,0 +1,50 @@
+package io.sessionflow.runworker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The run-worker's meters: runs finished by outcome, runs in flight, the model call's and the end
+ * to end (accepted to completed) latency as histograms, and model tokens by model.
+ */
+final class RunMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter completed;
+    private final Counter failed;
+    private final Counter cancelled;
+    private final Timer endToEnd;
+    private final Timer modelCall;
+
+    RunMetrics(MeterRegistry registry, String worker, AtomicInteger inFlight) {
+        this.registry = registry;
+        this.completed = Counter.builder("sessionflow.runs.completed").tag("worker", worker).register(registry);
+        this.failed = Counter.builder("sessionflow.runs.failed").tag("worker", worker).register(registry);
+        this.cancelled = Counter.builder("sessionflow.runs.cancelled").tag("worker", worker).register(registry);
+        this.endToEnd = Timer.builder("sessionflow.run.end_to_end").description("accepted to completed")
+                .publishPercentileHistogram().tag("worker", worker).register(registry);
+        this.modelCall = Timer.builder("sessionflow.run.model_call").publishPercentileHistogram().tag("worker", worker).register(registry);
+        Gauge.builder("sessionflow.runs.in_flight", inFlight, AtomicInteger::get).tag("worker", worker).register(registry);
+    }
+
+    void record(RunOutcome outcome) {
+        if (outcome instanceof RunOutcome.Completed done) {
+            completed.increment();
+            var event = done.event();
+            endToEnd.record(Duration.between(event.requestedAt(), event.completedAt()));
+            modelCall.record(Duration.ofMillis(event.metrics().modelLatencyMs()));
+            Counter.builder("sessionflow.model.tokens").tag("direction", "in").tag("model", event.model()).register(registry)
+                    .increment(event.metrics().inputTokens());
+            Counter.builder("sessionflow.model.tokens").tag("direction", "out").tag("model", event.model()).register(registry)
+                    .increment(event.metrics().outputTokens());
+        } else if ("cancelled".equals(((RunOutcome.Failed) outcome).event().status())) {
+            cancelled.increment();
+        } else {
+            failed.increment();
+        }
+    }
+}
