@@ -108,6 +108,10 @@ final class Pipeline implements AutoCloseable {
         return server;
     }
 
+    Database database() {
+        return database;
+    }
+
     PipelineSettings settings() {
         return settings;
     }

@@ -29,6 +29,8 @@ public final class Sessionflow {
               reprocess summaries|context|both [filters] [--detach]
                                   re-derives summaries/contexts of matching sessions, with a progress bar
               hash-key KEY        prints the SHA-256 of an API key, for SESSIONFLOW_API_KEYS
+              bench [--quick] [--model-latency-ms N]
+                                  measures throughput, latency, flat cost, concurrency and freshness (results/)
 
             Commands that talk to a gateway take --url (or SESSIONFLOW_URL, default http://127.0.0.1:8080)
             and --key (or SESSIONFLOW_API_KEY), and print a table, or JSON with --json.
@@ -50,6 +52,7 @@ public final class Sessionflow {
             int status = switch (command) {
                 case "demo" -> demo();
                 case "dev" -> dev();
+                case "bench" -> bench(args);
                 case "gateway", "run-worker", "summarizer-worker", "context-worker" -> service(command);
                 case "run", "sessions", "reprocess" -> new Cli(System.out, System.err).main(args);
                 case "hash-key" -> {
@@ -93,6 +96,42 @@ public final class Sessionflow {
             System.out.println("Admin API key for this demo (generated, valid until it exits): " + adminKey);
             List<String> failures = new Demo(new GatewayClient(gateway.url(), adminKey), System.out).run();
             return failures.isEmpty() ? 0 : 1;
+        }
+    }
+
+    private static int bench(String[] args) {
+        boolean quick = false;
+        long latency = 0;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--model-latency-ms" -> latency = Long.parseLong(args[++i]);
+                default -> {
+                    System.err.println("usage: ./sessionflow bench [--quick] [--model-latency-ms N]");
+                    return 2;
+                }
+            }
+        }
+        System.setProperty("SESSIONFLOW_LOG_LEVEL", System.getenv().getOrDefault("SESSIONFLOW_LOG_LEVEL", "WARN"));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("SESSIONFLOW_GATEWAY_PORT", "0");
+        env.put("SESSIONFLOW_TOPIC_PREFIX", "bench.");
+        env.remove("SESSIONFLOW_COMPONENTS"); // the built-in bench-agent: history, summary and context on
+        env.put("SESSIONFLOW_MODEL", "synthetic:" + latency + "ms");
+        env.putIfAbsent("DATABASE_POOL_SIZE", "16");
+        String adminKey = withGeneratedAdminKey(env);
+        try (EmbeddedDefaults embedded = EmbeddedDefaults.fill(env);
+             Pipeline pipeline = Pipeline.open(new Env(embedded.env()))) {
+            pipeline.startRunWorker();
+            pipeline.startSummarizer();
+            pipeline.startContextWorker();
+            Gateway gateway = pipeline.startGateway();
+            return new io.sessionflow.launcher.bench.Benchmark(new io.sessionflow.launcher.bench.Benchmark.Target(gateway.url(), adminKey,
+                    new io.sessionflow.kafka.KafkaClients(pipeline.settings().kafka()), pipeline.database(), embedded.env()), quick, latency).run();
+        } catch (Exception e) {
+            System.err.println("bench failed: " + e);
+            e.printStackTrace();
+            return 1;
         }
     }
 

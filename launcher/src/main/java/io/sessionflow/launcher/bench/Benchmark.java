@@ -1,0 +1,391 @@
+package io.sessionflow.launcher.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.RunInput;
+import io.sessionflow.event.RunOverrides;
+import io.sessionflow.event.RunRequested;
+import io.sessionflow.json.Json;
+import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.kafka.Topic;
+import io.sessionflow.kafka.TopicSetup;
+import io.sessionflow.store.Database;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * {@code ./sessionflow bench [--quick] [--model-latency-ms N]}: measures the real pipeline (gateway,
+ * run-worker, summarizer and context workers, Kafka, Postgres) against its substrate, with a
+ * synthetic model. Writes a table, a JSON file and a PNG chart to {@code results/}, and ends with
+ * one {@code RESULT ...} line.
+ */
+public final class Benchmark {
+
+    /** What the benchmark needs from the running pipeline. */
+    public record Target(String gatewayUrl, String apiKey, KafkaClients kafka, Database database, Map<String, String> env) {
+    }
+
+    private final Target target;
+    private final boolean quick;
+    private final long modelLatencyMs;
+    private final ObjectNode json = Json.object();
+    private final List<String> table = new ArrayList<>();
+
+    public Benchmark(Target target, boolean quick, long modelLatencyMs) {
+        this.target = target;
+        this.quick = quick;
+        this.modelLatencyMs = modelLatencyMs;
+    }
+
+    public int run() throws Exception {
+        Duration step = Duration.ofSeconds(quick ? 4 : 10);
+        json.put("mode", quick ? "quick" : "full").put("model_latency_ms", modelLatencyMs).put("started_at", Instant.now().toString())
+                .put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+        try (CompletionClock clock = new CompletionClock(target.kafka())) {
+            HttpLoad http = new HttpLoad(target.gatewayUrl(), target.apiKey(), clock);
+            Supplier<String> pool = sessionPool("bench-pool", 2000);
+
+            say("warming up (JIT, connection pools, consumer groups)...");
+            http.closedLoop(32, Duration.ofSeconds(quick ? 4 : 8), Duration.ofSeconds(1), pool);
+
+            say("Postgres ceiling: the worker's commit (insert run row + update session row), pool-size threads...");
+            int poolSize = Integer.parseInt(target.env().getOrDefault("DATABASE_POOL_SIZE", "16"));
+            double ceiling = PostgresCeiling.commitsPerSecond(target.database(), poolSize, Duration.ofSeconds(quick ? 5 : 15));
+            row("Postgres ceiling (per-run commit, " + poolSize + " threads)", fmt(ceiling) + " commits/s");
+
+            say("throughput through the topic...");
+            double topicRate = topicThroughput(clock, quick ? 4000 : 20000, 1000);
+            row("throughput, produced straight to runs.requested", fmt(topicRate) + " runs/s");
+
+            say("throughput through the HTTP API...");
+            double httpRate = http.closedLoop(48, Duration.ofSeconds(2), step.multipliedBy(2), pool);
+            row("throughput, through the HTTP API (48 callers)", fmt(httpRate) + " runs/s");
+            double max = Math.max(topicRate, httpRate);
+            double ratio = max / ceiling;
+            row("pg_ceiling_ratio (end-to-end / ceiling)", String.format(Locale.ROOT, "%.2f", ratio));
+
+            say("latency at half of the HTTP throughput...");
+            HttpLoad.Result half = http.openLoop(httpRate / 2, step.multipliedBy(2), pool);
+            row("latency accept→completed at " + fmt(half.offered()) + " runs/s", "p50 " + ms(half.latency().p50()) + ", p95 "
+                    + ms(half.latency().p95()) + ", p99 " + ms(half.latency().p99()));
+
+            say("growth with offered load...");
+            ArrayNode loadCurve = json.putArray("offered_load");
+            List<Chart.Point> points = new ArrayList<>();
+            for (double share : new double[] {0.25, 0.5, 0.75, 1.0, 1.25}) {
+                HttpLoad.Result result = http.openLoop(httpRate * share, step, pool);
+                points.add(new Chart.Point(result.offered(), result.achieved(), result.latency().p99()));
+                loadCurve.addObject().put("offered_runs_per_s", round(result.offered())).put("achieved_runs_per_s", round(result.achieved()))
+                        .put("p50_ms", round(result.latency().p50())).put("p99_ms", round(result.latency().p99()));
+                row("  offered " + fmt(result.offered()) + " runs/s", "achieved " + fmt(result.achieved()) + ", p99 " + ms(result.latency().p99()));
+            }
+
+            say("growth with the number of sessions...");
+            ArrayNode sessionCurve = json.putArray("sessions");
+            for (int sessions : quick ? new int[] {1_000, 10_000} : new int[] {1_000, 10_000, 100_000}) {
+                String prefix = seedSessions(sessions);
+                HttpLoad.Result result = http.openLoop(httpRate / 2, step, () -> prefix + "-" + (1 + ThreadLocalRandom.current().nextInt(sessions)));
+                sessionCurve.addObject().put("sessions", sessions).put("runs_per_s", round(result.achieved())).put("p99_ms", round(result.latency().p99()));
+                row("  " + sessions + " sessions at " + fmt(result.offered()) + " runs/s", "achieved " + fmt(result.achieved()) + ", p99 "
+                        + ms(result.latency().p99()));
+            }
+
+            say("flat cost: one session, 1,000 runs in a row...");
+            double flat = flatCost(http);
+
+            say("summary freshness after a burst...");
+            Percentiles lag = summaryLag(clock, quick ? 30 : 100, 10);
+            row("summary lag after a burst (last run → summary stored)", "p50 " + ms(lag.p50()) + ", p95 " + ms(lag.p95()));
+
+            say("concurrency: one run-worker process, model latency 1000 ms...");
+            double[] concurrency = concurrency(quick ? 8 : 15);
+
+            json.put("pg_ceiling_runs_per_s", round(ceiling)).put("throughput_topic_runs_per_s", round(topicRate))
+                    .put("throughput_http_runs_per_s", round(httpRate)).put("throughput_runs_per_s", round(max))
+                    .put("pg_ceiling_ratio", round(ratio)).put("p50_ms", round(half.latency().p50())).put("p95_ms", round(half.latency().p95()))
+                    .put("p99_ms", round(half.latency().p99())).put("flat_cost_ratio", round(flat))
+                    .put("inflight_max", (long) concurrency[0]).put("inflight_runs_per_s", round(concurrency[1]))
+                    .put("heap_mb", round(concurrency[2])).put("summary_lag_p95_ms", round(lag.p95()));
+            Path results = Path.of("results");
+            Files.createDirectories(results);
+            String stamp = Instant.now().toString().replace(":", "").replace(".", "");
+            Files.writeString(results.resolve("bench-" + stamp + ".json"), json.toPrettyString());
+            Files.writeString(results.resolve("latest.json"), json.toPrettyString());
+            Chart.write(points, "Sessionflow: throughput and p99 against offered load (" + (quick ? "quick" : "full") + ", model "
+                    + modelLatencyMs + " ms)", results.resolve("bench-load.png"));
+
+            System.out.println();
+            System.out.println("Sessionflow benchmark (" + json.path("mode").asText() + ") on " + json.path("machine").asText());
+            table.forEach(System.out::println);
+            System.out.println("written: results/latest.json, results/bench-" + stamp + ".json, results/bench-load.png");
+            System.out.println(String.format(Locale.ROOT,
+                    "RESULT throughput_runs_per_s=%.1f pg_ceiling_runs_per_s=%.1f pg_ceiling_ratio=%.2f p50_ms=%.1f p99_ms=%.1f "
+                            + "flat_cost_ratio=%.2f inflight_max=%d inflight_runs_per_s=%.1f heap_mb=%.1f summary_lag_p95_ms=%.1f",
+                    max, ceiling, ratio, half.latency().p50(), half.latency().p99(), flat, (long) concurrency[0], concurrency[1],
+                    concurrency[2], lag.p95()));
+        }
+        return 0;
+    }
+
+    private double topicThroughput(CompletionClock clock, int runs, int sessions) throws Exception {
+        Topic<RunRequested> topic = target.kafka().topics().runsRequested();
+        String prefix = "bench-topic-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = new ArrayList<>();
+        long start = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = target.kafka().producer("bench-topic")) {
+            for (int i = 0; i < runs; i++) {
+                String session = prefix + "-" + (i % sessions);
+                RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "bench",
+                        ComponentType.AGENT, "bench-agent", new RunInput("a benchmark message"), null, false, RunOverrides.NONE, Instant.now());
+                ids.add(request.runId());
+                producer.send(new ProducerRecord<>(topic.name(), session, topic.serialize(request)));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (System.nanoTime() < deadline && ids.stream().anyMatch(id -> clock.completedAt(id) == null)) {
+            Thread.sleep(50);
+        }
+        long last = ids.stream().map(clock::completedAt).filter(java.util.Objects::nonNull).mapToLong(Long::longValue).max().orElse(start);
+        return ids.stream().filter(id -> clock.completedAt(id) != null).count() / ((last - start) / 1e9);
+    }
+
+    /** Median per-run latency of the last 50 of 1,000 runs on one session over that of its first 50. */
+    private double flatCost(HttpLoad http) {
+        String session = "bench-flat-" + UUID.randomUUID();
+        double[] latencies = new double[1000];
+        for (int i = 0; i < latencies.length; i++) {
+            long start = System.nanoTime();
+            http.post(session, true);
+            latencies[i] = (System.nanoTime() - start) / 1e6;
+        }
+        double first = Percentiles.median(java.util.Arrays.copyOfRange(latencies, 0, 50));
+        double last = Percentiles.median(java.util.Arrays.copyOfRange(latencies, 950, 1000));
+        row("flat cost: runs 951-1000 vs 1-50 of one session", ms(last) + " vs " + ms(first) + " (ratio "
+                + String.format(Locale.ROOT, "%.2f", last / first) + ")");
+        json.put("flat_first_ms", round(first)).put("flat_last_ms", round(last));
+        return last / first;
+    }
+
+    /** After a burst of runs, how long from each session's last completed run to the summary that covers it. */
+    private Percentiles summaryLag(CompletionClock clock, int sessions, int runsPerSession) throws Exception {
+        String prefix = "bench-burst-" + UUID.randomUUID().toString().substring(0, 8);
+        Topic<RunRequested> topic = target.kafka().topics().runsRequested();
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = target.kafka().producer("bench-burst")) {
+            for (int r = 0; r < runsPerSession; r++) {
+                for (int s = 0; s < sessions; s++) {
+                    RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), prefix + "-" + s, "bench",
+                            ComponentType.AGENT, "bench-agent", new RunInput("burst message " + r), null, false, RunOverrides.NONE, Instant.now());
+                    ids.add(request.runId());
+                    producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request)));
+                }
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && countWhere("SELECT count(*) FROM session_summaries WHERE session_id LIKE ? AND up_to_run_index = ?",
+                prefix + "-%", runsPerSession) < sessions) {
+            Thread.sleep(100);
+        }
+        List<Double> lags = target.database().withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("""
+                    SELECT extract(epoch FROM (s.updated_at - r.completed_at)) * 1000
+                      FROM session_summaries s JOIN runs r ON r.session_id = s.session_id AND r.run_index = s.up_to_run_index
+                     WHERE s.session_id LIKE ?""")) {
+                select.setString(1, prefix + "-%");
+                List<Double> values = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        values.add(rs.getDouble(1));
+                    }
+                }
+                return values;
+            }
+        });
+        return Percentiles.of(lags);
+    }
+
+    /**
+     * A run-worker in its own JVM with 1 s model latency: the most runs it keeps in flight, its runs/s,
+     * and its heap, read from its own /metrics. @return {inflight max, runs/s, heap MB}
+     */
+    private double[] concurrency(int seconds) throws Exception {
+        String prefix = "benchconc" + UUID.randomUUID().toString().substring(0, 6) + ".";
+        int metricsPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            metricsPort = socket.getLocalPort();
+        }
+        Map<String, String> env = new HashMap<>(target.env());
+        env.put("SESSIONFLOW_TOPIC_PREFIX", prefix);
+        env.put("SESSIONFLOW_MODEL", "synthetic:1000ms");
+        env.put("SESSIONFLOW_WORKER_CONCURRENCY", "2000");
+        env.put("SESSIONFLOW_WORKER_MAX_BUFFERED", "6000");
+        env.put("SESSIONFLOW_METRICS_PORT", Integer.toString(metricsPort));
+        env.remove("SESSIONFLOW_COMPONENTS");
+        KafkaClients kafka = new KafkaClients(io.sessionflow.config.KafkaSettings.read(new io.sessionflow.config.Env(env)));
+        TopicSetup.ensureTopics(kafka);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath(), "io.sessionflow.launcher.Sessionflow", "run-worker");
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(Path.of("results", "bench-worker.log").toFile());
+        Files.createDirectories(Path.of("results"));
+        Process worker = builder.start();
+        try (CompletionClock clock = new CompletionClock(kafka)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+            long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < ready && scrape(http, metrics) == null) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(3000); // the group assigns the partitions
+            Topic<RunRequested> topic = kafka.topics().runsRequested();
+            double rate = 1300;
+            List<String> ids = new ArrayList<>();
+            double maxInFlight = 0;
+            double maxHeap = 0;
+            long start = System.nanoTime();
+            long nextScrape = start;
+            try (KafkaProducer<String, byte[]> producer = kafka.producer("bench-concurrency")) {
+                long total = (long) (rate * seconds);
+                for (long i = 0; i < total; i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    while (System.nanoTime() < due) {
+                        Thread.sleep(0, 200_000);
+                    }
+                    String session = prefix + "s" + i;
+                    RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "bench",
+                            ComponentType.AGENT, "bench-agent", new RunInput("concurrency"), null, false, RunOverrides.NONE, Instant.now());
+                    ids.add(request.runId());
+                    producer.send(new ProducerRecord<>(topic.name(), session, topic.serialize(request)));
+                    if (System.nanoTime() >= nextScrape) {
+                        double[] sample = scrape(http, metrics);
+                        if (sample != null) {
+                            maxInFlight = Math.max(maxInFlight, sample[0]);
+                            maxHeap = Math.max(maxHeap, sample[1]);
+                        }
+                        nextScrape = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
+                    }
+                }
+            }
+            long end = System.nanoTime();
+            // Runs/s over the steady part: completions seen between 3 s after the start and the end of the offer.
+            long from = start + TimeUnit.SECONDS.toNanos(3);
+            long steady = ids.stream().map(clock::completedAt).filter(t -> t != null && t >= from && t <= end).count();
+            double runsPerSecond = steady / ((end - from) / 1e9);
+            row("concurrency (1 worker, 1 s model): max runs in flight", fmt(maxInFlight));
+            row("concurrency: runs/s at " + fmt(rate) + " offered", fmt(runsPerSecond));
+            row("concurrency: worker heap used (max sampled)", String.format(Locale.ROOT, "%.0f MB", maxHeap));
+            return new double[] {maxInFlight, runsPerSecond, maxHeap};
+        } finally {
+            worker.destroy();
+            worker.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^sessionflow_runs_in_flight\\{[^}]*} ([0-9.eE+]+)");
+    private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)");
+
+    /** {in flight, heap MB} from a worker's /metrics, or null while it is not up. */
+    private static double[] scrape(HttpClient http, URI metrics) {
+        try {
+            String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher inFlight = IN_FLIGHT.matcher(text);
+            if (!inFlight.find()) {
+                return null;
+            }
+            double heap = 0;
+            Matcher heapMatcher = HEAP.matcher(text);
+            while (heapMatcher.find()) {
+                heap += Double.parseDouble(heapMatcher.group(1));
+            }
+            return new double[] {Double.parseDouble(inFlight.group(1)), heap / (1024 * 1024)};
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String classpath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            entries.add(new File(entry).getAbsolutePath());
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private String seedSessions(int count) {
+        String prefix = "bench-grow-" + count + "-" + UUID.randomUUID().toString().substring(0, 6);
+        target.database().withConnection(c -> {
+            try (PreparedStatement insert = c.prepareStatement("""
+                    INSERT INTO sessions (session_id, session_type, user_id, component_id)
+                    SELECT ? || '-' || g, 'agent', 'bench', 'bench-agent' FROM generate_series(1, ?) g""")) {
+                insert.setString(1, prefix);
+                insert.setInt(2, count);
+                return insert.executeUpdate();
+            }
+        });
+        return prefix;
+    }
+
+    private long countWhere(String sql, String like, int index) {
+        return target.database().withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                select.setString(1, like);
+                select.setInt(2, index);
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private static Supplier<String> sessionPool(String name, int size) {
+        String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 6);
+        return () -> prefix + "-" + ThreadLocalRandom.current().nextInt(size);
+    }
+
+    private void row(String what, String value) {
+        table.add(String.format("  %-62s %s", what, value));
+        System.err.println("    " + what + ": " + value);
+    }
+
+    private static void say(String what) {
+        System.err.println("bench: " + what);
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.0f", value);
+    }
+
+    private static String ms(double value) {
+        return String.format(Locale.ROOT, "%.1f ms", value);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

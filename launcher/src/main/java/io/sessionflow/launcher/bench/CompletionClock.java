@@ -1,0 +1,73 @@
+package io.sessionflow.launcher.bench;
+
+import io.sessionflow.json.Json;
+import io.sessionflow.kafka.KafkaClients;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/** When each run's {@code RunCompleted} reached an outside consumer: the "completed" end of accept→completed. */
+final class CompletionClock implements AutoCloseable {
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    CompletionClock(KafkaClients clients) {
+        consumer = clients.standaloneConsumer("bench-completions");
+        List<TopicPartition> partitions = new ArrayList<>();
+        String topic = clients.topics().runsCompleted().name();
+        for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
+        thread = new Thread(this::loop, "bench-completions");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    try {
+                        completedAt.putIfAbsent(Json.MAPPER.readTree(record.value()).path("run_id").asText(), now);
+                    } catch (IOException e) {
+                        // not ours to judge: skip
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** System.nanoTime() when the run's completion was seen, or null. */
+    Long completedAt(String runId) {
+        return completedAt.get(runId);
+    }
+
+    int count() {
+        return completedAt.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+    }
+}
