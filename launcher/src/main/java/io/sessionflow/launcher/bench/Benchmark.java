@@ -89,8 +89,8 @@ public final class Benchmark {
             double ratio = max / ceiling;
             row("pg_ceiling_ratio (end-to-end / ceiling)", String.format(Locale.ROOT, "%.2f", ratio));
 
-            say("latency at half of the HTTP throughput...");
-            HttpLoad.Result half = http.openLoop(httpRate / 2, step.multipliedBy(2), pool);
+            say("latency at half of the throughput...");
+            HttpLoad.Result half = http.openLoop(max / 2, step.multipliedBy(2), pool);
             row("latency accept→completed at " + fmt(half.offered()) + " runs/s", "p50 " + ms(half.latency().p50()) + ", p95 "
                     + ms(half.latency().p95()) + ", p99 " + ms(half.latency().p99()));
 
@@ -98,7 +98,7 @@ public final class Benchmark {
             ArrayNode loadCurve = json.putArray("offered_load");
             List<Chart.Point> points = new ArrayList<>();
             for (double share : new double[] {0.25, 0.5, 0.75, 1.0, 1.25}) {
-                HttpLoad.Result result = http.openLoop(httpRate * share, step, pool);
+                HttpLoad.Result result = http.openLoop(max * share, step, pool);
                 points.add(new Chart.Point(result.offered(), result.achieved(), result.latency().p99()));
                 loadCurve.addObject().put("offered_runs_per_s", round(result.offered())).put("achieved_runs_per_s", round(result.achieved()))
                         .put("p50_ms", round(result.latency().p50())).put("p99_ms", round(result.latency().p99()));
@@ -109,7 +109,7 @@ public final class Benchmark {
             ArrayNode sessionCurve = json.putArray("sessions");
             for (int sessions : quick ? new int[] {1_000, 10_000} : new int[] {1_000, 10_000, 100_000}) {
                 String prefix = seedSessions(sessions);
-                HttpLoad.Result result = http.openLoop(httpRate / 2, step, () -> prefix + "-" + (1 + ThreadLocalRandom.current().nextInt(sessions)));
+                HttpLoad.Result result = http.openLoop(max / 2, step, () -> prefix + "-" + (1 + ThreadLocalRandom.current().nextInt(sessions)));
                 sessionCurve.addObject().put("sessions", sessions).put("runs_per_s", round(result.achieved())).put("p99_ms", round(result.latency().p99()));
                 row("  " + sessions + " sessions at " + fmt(result.offered()) + " runs/s", "achieved " + fmt(result.achieved()) + ", p99 "
                         + ms(result.latency().p99()));
@@ -273,8 +273,9 @@ public final class Benchmark {
                 long total = (long) (rate * seconds);
                 for (long i = 0; i < total; i++) {
                     long due = start + (long) (i * 1e9 / rate);
-                    while (System.nanoTime() < due) {
-                        Thread.sleep(0, 200_000);
+                    long wait = due - System.nanoTime();
+                    if (wait > 1_000_000) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
                     }
                     String session = prefix + "s" + i;
                     RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "bench",
