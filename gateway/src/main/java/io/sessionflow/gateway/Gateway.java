@@ -7,6 +7,7 @@ import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.gateway.http.Router;
 import io.sessionflow.gateway.reprocess.JobRunner;
 import io.sessionflow.gateway.reprocess.ReprocessApi;
+import io.sessionflow.gateway.stream.RunEventReader;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class Gateway implements AutoCloseable {
         waiter = new CompletionWaiter(clients).start();
         backlog = new Backlog(database, settings.maxBacklog()).start();
         new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC()),
-                waiter, database, settings, backlog).register(router);
+                waiter, database, settings, backlog, new RunEventReader(clients)).register(router);
         new SessionsApi(database, components, settings).register(router);
         new ReprocessApi(database, components, Clock.systemUTC()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),

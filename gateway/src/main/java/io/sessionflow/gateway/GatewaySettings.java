@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param reprocessRate   sessions a second that reprocessing jobs publish, so live runs keep their latency
  */
 public record GatewaySettings(String host, int port, Duration waitTimeout, int maxBodyBytes, int maxMessageChars, int maxStateBytes, int httpThreads,
-                              double reprocessRate, long maxBacklog) {
+                              double reprocessRate, long maxBacklog, Duration streamTimeout) {
 
     public static GatewaySettings read(Env env) {
         return new GatewaySettings(
@@ -25,6 +25,7 @@ public record GatewaySettings(String host, int port, Duration waitTimeout, int m
                 env.integer("SESSIONFLOW_MAX_STATE_BYTES", 256 << 10, 2, 16 << 20),
                 env.integer("SESSIONFLOW_GATEWAY_THREADS", 64, 2, 4096),
                 env.integer("SESSIONFLOW_REPROCESS_RATE", 500, 1, 1_000_000),
-                env.integer("SESSIONFLOW_MAX_BACKLOG", 100_000, 1, Integer.MAX_VALUE));
+                env.integer("SESSIONFLOW_MAX_BACKLOG", 100_000, 1, Integer.MAX_VALUE),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_STREAM_TIMEOUT_SECONDS", 600, 1, 86_400)));
     }
 }

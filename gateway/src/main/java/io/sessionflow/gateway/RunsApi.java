@@ -13,6 +13,11 @@ import io.sessionflow.store.RunStore;
 import io.sessionflow.gateway.auth.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.time.Instant;
+import io.sessionflow.event.RunEvent;
+import io.sessionflow.gateway.http.EventStream;
+import io.sessionflow.gateway.stream.RunEventReader;
+import io.sessionflow.json.Json;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +35,11 @@ final class RunsApi {
     private final Backlog backlog;
     private final RunStore runs = new RunStore();
 
-    RunsApi(RunAcceptor acceptor, CompletionWaiter waiter, Database database, GatewaySettings settings, Backlog backlog) {
+    private final RunEventReader reader;
+
+    RunsApi(RunAcceptor acceptor, CompletionWaiter waiter, Database database, GatewaySettings settings, Backlog backlog,
+            RunEventReader reader) {
+        this.reader = reader;
         this.acceptor = acceptor;
         this.backlog = backlog;
         this.waiter = waiter;
@@ -43,11 +52,13 @@ final class RunsApi {
         router.route("POST", "/v1/teams/{team_id}/runs", call -> startRun(call, ComponentType.TEAM, call.path("team_id")));
         router.route("GET", "/v1/runs/{run_id}", this::getRun);
         router.route("POST", "/v1/runs/{run_id}/cancel", this::cancelRun);
+        router.route("GET", "/v1/runs/{run_id}/events", this::runEvents);
     }
 
     private void startRun(HttpCall call, ComponentType type, String componentId) throws InterruptedException {
-        call.allowQuery(Set.of("wait"));
-        boolean wait = call.queryFlag("wait", false);
+        call.allowQuery(Set.of("wait", "stream"));
+        boolean stream = call.queryFlag("stream", false);
+        boolean wait = !stream && call.queryFlag("wait", false);
         RunRequestBody body = RunRequestBody.parse(call.jsonBody(), settings);
         String userId = SessionsApi.ownUser(call.principal(), body.userId());
         RunRequested request = acceptor.prepare(type, componentId, body, userId);
@@ -60,6 +71,11 @@ final class RunsApi {
         } catch (RuntimeException e) {
             waiter.forget(request.runId());
             throw e;
+        }
+        if (stream) {
+            Instant startedAt = accepted.isNew() ? request.requestedAt() : find(accepted.runId()).createdAt();
+            streamEvents(call, accepted.runId(), accepted.sessionId(), startedAt, 0);
+            return;
         }
         if (!accepted.isNew() && wait) {
             waiter.forget(request.runId());
@@ -98,6 +114,48 @@ final class RunsApi {
         System.arraycopy(path, 0, request, 0, path.length);
         System.arraycopy(body, 0, request, path.length + 1, body.length);
         return new RunAcceptor.IdempotencyKey(scope, key.get(), ApiKeys.hash(new String(request, StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * {@code GET /v1/runs/{id}/events}: the run's events as server-sent events, from the start or after
+     * {@code Last-Event-ID}, live or replayed, whichever gateway and worker.
+     */
+    private void runEvents(HttpCall call) {
+        call.allowQuery(Set.of("last_event_id"));
+        String runId = call.path("run_id");
+        if (!Ids.isValid(runId)) {
+            throw ApiException.badRequest("run_id", "run_id is not a valid id");
+        }
+        RunRecord run = find(runId);
+        if (!call.principal().canAccess(run.userId())) {
+            throw ApiException.notFound("run " + runId + " not found");
+        }
+        String last = call.header("Last-Event-ID").or(() -> call.query("last_event_id")).orElse("0");
+        long afterSeq;
+        try {
+            afterSeq = Long.parseLong(last.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Last-Event-ID", "Last-Event-ID must be the number of an event of this run");
+        }
+        streamEvents(call, runId, run.sessionId(), run.createdAt(), afterSeq);
+    }
+
+    private void streamEvents(HttpCall call, String runId, String sessionId, Instant startedAt, long afterSeq) {
+        boolean finished = find(runId).status().isFinished();
+        EventStream stream = call.openEventStream();
+        long[] lastSeq = {afterSeq};
+        RunEventReader.End end = reader.read(sessionId, runId, startedAt, afterSeq, finished, Instant.now().plus(settings.streamTimeout()),
+                event -> {
+                    lastSeq[0] = event.seq();
+                    return stream.send(event.seq(), event.type(), Json.toText(event));
+                });
+        if (end == RunEventReader.End.CAUGHT_UP_WITHOUT_FINAL) {
+            // The topic no longer holds this run's events: the stored run is the last word.
+            RunRecord run = find(runId);
+            stream.send(lastSeq[0] + 1, run.status() == RunStatus.COMPLETED ? RunEvent.COMPLETED : RunEvent.FAILED,
+                    Json.toText(Json.object().put("run_id", runId).put("session_id", sessionId).put("replayed_from", "postgres")
+                            .set("run", RunView.of(run))));
+        }
     }
 
     /** Cancels a run that has not finished: a queued one is skipped, a running one has its model call aborted. */

@@ -61,8 +61,14 @@ final class ModelInvoker implements AutoCloseable {
 
     /** Runs one model call for {@code runId}, abandoning it on cancellation or at the deadline. */
     ModelReply call(ChatModel model, List<ChatMessage> messages, String runId, Instant deadline, Duration budget) {
+        return call(model, messages, runId, deadline, budget, null);
+    }
+
+    /** @param onDelta receives the answer as the model streams it; null for a call that is not streamed */
+    ModelReply call(ChatModel model, List<ChatMessage> messages, String runId, Instant deadline, Duration budget,
+                    java.util.function.Consumer<String> onDelta) {
         inFlight.add(runId);
-        Future<ModelReply> reply = calls.submit(() -> model.complete(messages));
+        Future<ModelReply> reply = calls.submit(() -> onDelta == null ? model.complete(messages) : model.stream(messages, onDelta));
         try {
             while (true) {
                 if (cancelled.contains(runId)) {

@@ -69,6 +69,8 @@ public final class RunProcessor implements AutoCloseable {
     private final Duration runTimeout;
 
     /** @param runTimeout the whole run's time budget, retries included */
+    private volatile RunEventSink events = RunEventSink.NONE;
+
     public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, Backoff backoff, Duration runTimeout,
                         Clock clock) {
         this.database = Objects.requireNonNull(database, "null database");
@@ -79,6 +81,11 @@ public final class RunProcessor implements AutoCloseable {
         this.runTimeout = Objects.requireNonNull(runTimeout, "null run timeout");
         this.invoker = new ModelInvoker(database, clock);
         this.teamMembers = new TeamMembers(components, models);
+    }
+
+    /** Where runs' progress is published as it happens (set by the worker that owns a producer). */
+    void streamTo(RunEventSink sink) {
+        this.events = sink;
     }
 
     @Override
@@ -128,6 +135,7 @@ public final class RunProcessor implements AutoCloseable {
                 }
                 log.warn("run {} attempt {} of {} failed, retrying in {} ms: {}", request.runId(), attempt, backoff.maxAttempts(),
                         pause.toMillis(), describe(e));
+                events.retrying(request, describe(e));
                 sleep(pause);
             }
         }
@@ -148,6 +156,7 @@ public final class RunProcessor implements AutoCloseable {
             runs.markRunning(c, request.runId());
             return registered;
         });
+        events.started(request);
         ObjectNode state = SessionState.apply(session.sessionState(), request.sessionState(), request.overwriteSessionState());
         ContextFlags flags = ContextFlags.of(component, request.overrides());
         List<ChatMessage> history = flags.historyRunsToLoad() == 0 ? List.of()
@@ -162,7 +171,7 @@ public final class RunProcessor implements AutoCloseable {
 
         ChatModel model = models.forSpec(component.model());
         Instant modelStart = clock.instant();
-        ModelReply reply = invoker.call(model, messages, request.runId(), deadline, runTimeout);
+        ModelReply reply = invoker.call(model, messages, request.runId(), deadline, runTimeout, text -> events.delta(request, text));
         Instant finished = clock.instant();
         RunMetrics metrics = new RunMetrics(reply.inputTokens(), reply.outputTokens(),
                 Duration.between(modelStart, finished).toMillis(), Duration.between(request.requestedAt(), finished).toMillis());

@@ -42,6 +42,7 @@ public final class RunWorker implements AutoCloseable {
     private final SessionLanes lanes;
     private KafkaProducer<String, byte[]> producer;
     private OrderedConsumer<RunRequested> consumer;
+    private KafkaRunEvents events;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final RunMetrics metrics;
@@ -62,6 +63,8 @@ public final class RunWorker implements AutoCloseable {
 
     public RunWorker start() {
         producer = clients.producer(name);
+        events = new KafkaRunEvents(producer, clients.topics().runsEvents(), java.time.Clock.systemUTC());
+        processor.streamTo(events);
         Topic<RunRequested> requests = clients.topics().runsRequested();
         consumer = new OrderedConsumer<>(clients, settings.groupId(), name, requests, RunRequested::sessionId,
                 (request, ticket) -> lanes.submit(request.sessionId(), () -> execute(request, ticket)),
@@ -115,7 +118,10 @@ public final class RunWorker implements AutoCloseable {
                     } finally {
                         inFlight.decrementAndGet();
                     }
-                    publish(outcome).get(30, TimeUnit.SECONDS);
+                    java.util.concurrent.Future<?> announced = publish(outcome);
+                    java.util.concurrent.Future<?> streamed = finalEvent(outcome);
+                    announced.get(30, TimeUnit.SECONDS);
+                    streamed.get(30, TimeUnit.SECONDS);
                     metrics.record(outcome);
                     ticket.done();
                     return;
@@ -160,6 +166,14 @@ public final class RunWorker implements AutoCloseable {
         }
         RunOutcome.Failed failed = (RunOutcome.Failed) outcome;
         return producer.send(record(topics.runsFailed(), failed.event().sessionId(), failed.event()));
+    }
+
+    private java.util.concurrent.Future<?> finalEvent(RunOutcome outcome) {
+        if (outcome instanceof RunOutcome.Completed completed) {
+            return events.finished(completed.event().runId(), completed.event().sessionId(), true, completed.event());
+        }
+        RunOutcome.Failed failed = (RunOutcome.Failed) outcome;
+        return events.finished(failed.event().runId(), failed.event().sessionId(), false, failed.event());
     }
 
     private static <V> ProducerRecord<String, byte[]> record(Topic<V> topic, String key, V value) {

@@ -2,6 +2,7 @@ package io.sessionflow.kafka;
 
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
+import io.sessionflow.event.RunEvent;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.SessionChanged;
@@ -32,6 +33,16 @@ public record Topics(String prefix) {
         return new Topic<>(prefix + "runs.failed", RunFailed.class);
     }
 
+    /** Runs as they happen: started, answer deltas, completed or failed (for streaming and webhooks). */
+    public Topic<RunEvent> runsEvents() {
+        return new Topic<>(prefix + "runs.events", RunEvent.class);
+    }
+
+    /** Webhook deliveries that failed every try: the payload, with the URL and the reason in headers. */
+    public Topic<byte[]> webhooksDeadLetter() {
+        return new Topic<>(prefix + "webhooks.dlq", byte[].class);
+    }
+
     /** Original key and bytes of records that could not be processed; headers say why. */
     public Topic<byte[]> runsDeadLetter() {
         return new Topic<>(prefix + "runs.dlq", byte[].class);
@@ -48,6 +59,7 @@ public record Topics(String prefix) {
     }
 
     public List<Topic<?>> all() {
-        return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter(), sessionsChanged(), sessionsReprocess());
+        return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter(), sessionsChanged(), sessionsReprocess(),
+                runsEvents(), webhooksDeadLetter());
     }
 }

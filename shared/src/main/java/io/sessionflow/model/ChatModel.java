@@ -12,6 +12,16 @@ public interface ChatModel {
     ModelReply complete(List<ChatMessage> messages);
 
     /**
+     * Like {@link #complete}, handing each piece of the answer to {@code onDelta} as the model
+     * produces it; the reply holds the whole answer. Models that cannot stream hand it over whole.
+     */
+    default ModelReply stream(List<ChatMessage> messages, java.util.function.Consumer<String> onDelta) {
+        ModelReply reply = complete(messages);
+        onDelta.accept(reply.content());
+        return reply;
+    }
+
+    /**
      * Asks for a JSON object that follows {@code schema} (structured output). The content comes back
      * as the model wrote it: callers validate it. Models that cannot do this say so.
      */

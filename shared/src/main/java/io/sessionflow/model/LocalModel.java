@@ -42,6 +42,17 @@ public final class LocalModel implements ChatModel {
         return new ModelReply(content, countTokens(messages), countTokens(content));
     }
 
+    /** The same answer, handed over line by line: the local model streams too. */
+    @Override
+    public ModelReply stream(List<ChatMessage> messages, java.util.function.Consumer<String> onDelta) {
+        ModelReply reply = complete(messages);
+        String[] lines = reply.content().split("(?<=\n)");
+        for (String line : lines) {
+            onDelta.accept(line);
+        }
+        return reply;
+    }
+
     private static String quote(String text, int limit) {
         // An earlier answer of this model is quoted without its label, so history stays readable.
         String body = text.startsWith(LABEL) ? text.substring(LABEL.length()).strip() : text;

@@ -69,6 +69,38 @@ public final class OpenAiChatModel implements ChatModel {
         return call(request(messages).responseFormat(format));
     }
 
+    /** The provider's own streaming (server-sent chunks), with token usage in the last chunk. */
+    @Override
+    public ModelReply stream(List<ChatMessage> messages, java.util.function.Consumer<String> onDelta) {
+        ChatCompletionCreateParams params = request(messages)
+                .streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
+        StringBuilder content = new StringBuilder();
+        long[] usage = new long[2];
+        try (com.openai.core.http.StreamResponse<com.openai.models.chat.completions.ChatCompletionChunk> chunks =
+                     client.chat().completions().createStreaming(params)) {
+            chunks.stream().forEach(chunk -> {
+                chunk.usage().ifPresent(u -> {
+                    usage[0] = u.promptTokens();
+                    usage[1] = u.completionTokens();
+                });
+                for (var choice : chunk.choices()) {
+                    choice.delta().content().filter(text -> !text.isEmpty()).ifPresent(text -> {
+                        content.append(text);
+                        onDelta.accept(text);
+                    });
+                }
+            });
+        } catch (RateLimitException | InternalServerException e) {
+            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, retryAfter(e), e);
+        } catch (OpenAIIoException e) {
+            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, e);
+        } catch (OpenAIServiceException e) {
+            throw new ModelException("model " + modelId + " rejected the request: " + e.getMessage(), false, e);
+        }
+        return new ModelReply(content.toString(), usage[0], usage[1]);
+    }
+
     private ChatCompletionCreateParams.Builder request(List<ChatMessage> messages) {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(modelId);
         for (ChatMessage message : messages) {

@@ -185,6 +185,15 @@ public final class HttpCall {
         }
     }
 
+    /** Switches the response to server-sent events. */
+    public EventStream openEventStream() {
+        try {
+            return new EventStream(exchange);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the event stream", e);
+        }
+    }
+
     public void respondText(int status, String contentType, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         try {

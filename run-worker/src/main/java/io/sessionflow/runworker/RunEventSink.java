@@ -1,0 +1,28 @@
+package io.sessionflow.runworker;
+
+import io.sessionflow.event.RunRequested;
+
+/** Where a run's progress goes as it happens (for streaming). The processor knows nothing of Kafka. */
+interface RunEventSink {
+
+    RunEventSink NONE = new RunEventSink() {
+        @Override
+        public void started(RunRequested run) {
+        }
+
+        @Override
+        public void delta(RunRequested run, String text) {
+        }
+
+        @Override
+        public void retrying(RunRequested run, String reason) {
+        }
+    };
+
+    void started(RunRequested run);
+
+    void delta(RunRequested run, String text);
+
+    /** The attempt failed and another follows: what was streamed of it is void. */
+    void retrying(RunRequested run, String reason);
+}
