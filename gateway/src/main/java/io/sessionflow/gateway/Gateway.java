@@ -8,6 +8,8 @@ import io.sessionflow.gateway.http.Router;
 import io.sessionflow.gateway.reprocess.JobRunner;
 import io.sessionflow.gateway.reprocess.ReprocessApi;
 import io.sessionflow.gateway.stream.RunEventReader;
+import io.sessionflow.gateway.webhook.WebhookDispatcher;
+import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
 import java.io.IOException;
@@ -41,9 +43,13 @@ public final class Gateway implements AutoCloseable {
 
     private final PrometheusMeterRegistry metrics;
 
+    private final WebhookSettings webhooks;
+    private WebhookDispatcher dispatcher;
+
     public Gateway(GatewaySettings settings, Authenticator authenticator, Database database, KafkaClients clients,
-                   ComponentRegistry components, PrometheusMeterRegistry metrics) {
+                   ComponentRegistry components, PrometheusMeterRegistry metrics, WebhookSettings webhooks) {
         this.metrics = metrics;
+        this.webhooks = webhooks;
         this.settings = settings;
         this.database = database;
         this.clients = clients;
@@ -55,7 +61,10 @@ public final class Gateway implements AutoCloseable {
         producer = clients.producer("gateway");
         waiter = new CompletionWaiter(clients).start();
         backlog = new Backlog(database, settings.maxBacklog()).start();
-        new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC()),
+        if (webhooks.enabled()) {
+            dispatcher = new WebhookDispatcher(database, components, webhooks, clients).start();
+        }
+        new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks.enabled()),
                 waiter, database, settings, backlog, new RunEventReader(clients)).register(router);
         new SessionsApi(database, components, settings).register(router);
         new ReprocessApi(database, components, Clock.systemUTC()).register(router);
@@ -102,6 +111,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (jobRunner != null) {
             jobRunner.close();
+        }
+        if (dispatcher != null) {
+            dispatcher.close();
         }
         if (backlog != null) {
             backlog.close();

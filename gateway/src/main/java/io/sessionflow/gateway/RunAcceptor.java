@@ -44,7 +44,11 @@ final class RunAcceptor {
     private final IdempotencyStore idempotency = new IdempotencyStore();
     private final RunRegistration registration = new RunRegistration(new SessionStore(), runs);
 
-    RunAcceptor(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<RunRequested> topic, Clock clock) {
+    private final boolean webhooksEnabled;
+
+    RunAcceptor(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<RunRequested> topic, Clock clock,
+                boolean webhooksEnabled) {
+        this.webhooksEnabled = webhooksEnabled;
         this.database = database;
         this.components = components;
         this.producer = producer;
@@ -56,10 +60,13 @@ final class RunAcceptor {
     RunRequested prepare(ComponentType type, String componentId, RunRequestBody body, String userId) {
         ComponentDefinition component = components.find(type, componentId).orElseThrow(() -> new ApiException(404,
                 "unknown_component", "unknown " + type.wireName() + " '" + componentId + "'", null));
+        if (body.webhookUrl() != null && !webhooksEnabled) {
+            throw ApiException.badRequest("webhook_url", "webhooks are off on this gateway: it has no SESSIONFLOW_WEBHOOK_SECRET to sign them");
+        }
         String sessionId = body.sessionId() != null ? body.sessionId() : UUID.randomUUID().toString();
         return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, type,
                 component.id(), new RunInput(body.message()), body.sessionState(), body.overwriteSessionState(), body.overrides(),
-                clock.instant());
+                clock.instant(), body.webhookUrl());
     }
 
     /** A caller's Idempotency-Key, scoped to the caller, with the hash of the request it came with. */

@@ -13,9 +13,10 @@ import java.util.Set;
  * silently ignored.
  */
 record RunRequestBody(String message, String sessionId, String userId, ObjectNode sessionState, boolean overwriteSessionState,
-                      RunOverrides overrides) {
+                      RunOverrides overrides, String webhookUrl) {
 
-    private static final Set<String> FIELDS = Set.of("message", "session_id", "user_id", "session_state", "overwrite_session_state", "overrides");
+    private static final Set<String> FIELDS = Set.of("message", "session_id", "user_id", "session_state", "overwrite_session_state", "overrides",
+            "webhook_url");
     private static final Set<String> OVERRIDE_FIELDS = Set.of("add_history_to_context", "num_history_runs", "num_history_messages",
             "add_session_state_to_context");
 
@@ -31,7 +32,23 @@ record RunRequestBody(String message, String sessionId, String userId, ObjectNod
         return new RunRequestBody(message, JsonFields.optionalId(object, "session_id"), JsonFields.optionalId(object, "user_id"),
                 JsonFields.optionalObject(object, "session_state", limits.maxStateBytes()),
                 JsonFields.optionalBoolean(object, "overwrite_session_state", "overwrite_session_state"),
-                overrides(object.get("overrides")));
+                overrides(object.get("overrides")), webhookUrl(object));
+    }
+
+    private static String webhookUrl(ObjectNode object) {
+        String url = JsonFields.optionalText(object, "webhook_url", 2048);
+        if (url == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("webhook_url", "webhook_url must be an absolute http or https URL");
     }
 
     private static RunOverrides overrides(JsonNode node) {

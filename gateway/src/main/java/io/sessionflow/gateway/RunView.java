@@ -5,12 +5,12 @@ import io.sessionflow.json.Json;
 import io.sessionflow.store.RunRecord;
 
 /** The public JSON form of a stored run. */
-final class RunView {
+public final class RunView {
 
     private RunView() {
     }
 
-    static ObjectNode of(RunRecord run) {
+    public static ObjectNode of(RunRecord run) {
         ObjectNode view = Json.object()
                 .put("run_id", run.runId())
                 .put("session_id", run.sessionId())

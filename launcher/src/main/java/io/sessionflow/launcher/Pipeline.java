@@ -8,6 +8,7 @@ import io.sessionflow.gateway.Gateway;
 import io.sessionflow.gateway.GatewaySettings;
 import io.sessionflow.gateway.auth.AuthSettings;
 import io.sessionflow.gateway.auth.Authenticator;
+import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.TopicSetup;
 import io.sessionflow.model.ConfiguredModels;
@@ -71,8 +72,9 @@ final class Pipeline implements AutoCloseable {
     Gateway startGateway() {
         GatewaySettings gatewaySettings = GatewaySettings.read(env);
         Authenticator authenticator = AuthSettings.read(env);
+        WebhookSettings webhooks = WebhookSettings.read(env);
         env.check();
-        return track(new Gateway(gatewaySettings, authenticator, database, clients, components, metrics).start());
+        return track(new Gateway(gatewaySettings, authenticator, database, clients, components, metrics, webhooks).start());
     }
 
     RunWorker startRunWorker() {

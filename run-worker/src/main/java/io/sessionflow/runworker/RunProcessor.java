@@ -157,6 +157,7 @@ public final class RunProcessor implements AutoCloseable {
             return registered;
         });
         events.started(request);
+        Instant started = clock.instant();
         ObjectNode state = SessionState.apply(session.sessionState(), request.sessionState(), request.overwriteSessionState());
         ContextFlags flags = ContextFlags.of(component, request.overrides());
         List<ChatMessage> history = flags.historyRunsToLoad() == 0 ? List.of()
@@ -172,10 +173,11 @@ public final class RunProcessor implements AutoCloseable {
         ChatModel model = models.forSpec(component.model());
         Instant modelStart = clock.instant();
         ModelReply reply = invoker.call(model, messages, request.runId(), deadline, runTimeout, text -> events.delta(request, text));
-        Instant finished = clock.instant();
-        RunMetrics metrics = new RunMetrics(reply.inputTokens(), reply.outputTokens(),
-                Duration.between(modelStart, finished).toMillis(), Duration.between(request.requestedAt(), finished).toMillis());
+        Instant modelEnd = clock.instant();
         List<ChatMessage> turns = List.of(messages.get(messages.size() - 1), ChatMessage.assistant(reply.content()));
+        // What is stored with the run is measured up to its commit; the event adds the commit's own time.
+        RunMetrics metrics = new RunMetrics(reply.inputTokens(), reply.outputTokens(), Duration.between(modelStart, modelEnd).toMillis(),
+                Duration.between(request.requestedAt(), modelEnd).toMillis(), Duration.between(request.requestedAt(), started).toMillis(), 0);
 
         int runIndex = database.inTransaction(c -> {
             int index = sessions.recordRun(c, session.sessionId(), state, session.version())
@@ -186,9 +188,13 @@ public final class RunProcessor implements AutoCloseable {
             teamMembers.store(c, runs, request, memberAnswers);
             return index;
         });
+        Instant finished = clock.instant();
+        RunMetrics measured = new RunMetrics(metrics.inputTokens(), metrics.outputTokens(), metrics.modelLatencyMs(),
+                Duration.between(request.requestedAt(), finished).toMillis(), metrics.acceptToStartMs(),
+                Duration.between(modelEnd, finished).toMillis());
         return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, request.runId(), request.sessionId(),
                 request.userId(), request.componentType(), request.componentId(), runIndex, request.input(), reply.content(),
-                model.id(), metrics, request.requestedAt(), finished));
+                model.id(), measured, request.requestedAt(), finished));
     }
 
     /** The session's context snapshot and summary, as blocks for the system message, where the component asks for them. */
@@ -221,7 +227,8 @@ public final class RunProcessor implements AutoCloseable {
         if (run.status() == RunStatus.COMPLETED) {
             JsonNode m = run.metrics() == null ? Json.object() : run.metrics();
             RunMetrics metrics = new RunMetrics(m.path("input_tokens").asLong(), m.path("output_tokens").asLong(),
-                    m.path("model_latency_ms").asLong(), m.path("total_latency_ms").asLong());
+                    m.path("model_latency_ms").asLong(), m.path("total_latency_ms").asLong(), m.path("accept_to_start_ms").asLong(),
+                    m.path("commit_ms").asLong());
             return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, run.runId(), run.sessionId(), run.userId(),
                     run.componentType(), run.componentId(), run.runIndex(), new RunInput(run.message()), run.content(), run.model(),
                     metrics, run.createdAt(), run.completedAt()));

@@ -45,10 +45,10 @@ public final class RunWorker implements AutoCloseable {
     private KafkaRunEvents events;
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final RunMetrics metrics;
+    private final RunMeters metrics;
 
     public RunWorker(KafkaClients clients, RunProcessor processor, RunWorkerSettings settings, MeterRegistry registry) {
-        this.metrics = new RunMetrics(registry, name, inFlight);
+        this.metrics = new RunMeters(registry, name, inFlight);
         this.clients = Objects.requireNonNull(clients, "null kafka clients");
         this.processor = Objects.requireNonNull(processor, "null processor");
         this.settings = Objects.requireNonNull(settings, "null settings");

@@ -16,6 +16,7 @@ import java.util.List;
  * @param numHistoryMessages when set, a message count instead of a run count
  * @param sessionContext     keep a session-context snapshot and add it to the context
  * @param members            agent ids of a team's members (teams only)
+ * @param webhookUrl         where each finished run of this component is POSTed (a run may name its own)
  */
 public record ComponentDefinition(
         ComponentType type,
@@ -32,9 +33,19 @@ public record ComponentDefinition(
         boolean addSessionSummaryToContext,
         boolean sessionContext,
         boolean enablePlanning,
-        List<String> members) {
+        List<String> members,
+        String webhookUrl) {
 
     public static final int DEFAULT_NUM_HISTORY_RUNS = 3;
+
+    /** A component without a webhook. */
+    public ComponentDefinition(ComponentType type, String id, String description, String model, String instructions, ObjectNode sessionState,
+                               boolean addSessionStateToContext, boolean addHistoryToContext, Integer numHistoryRuns, Integer numHistoryMessages,
+                               boolean enableSessionSummaries, boolean addSessionSummaryToContext, boolean sessionContext, boolean enablePlanning,
+                               List<String> members) {
+        this(type, id, description, model, instructions, sessionState, addSessionStateToContext, addHistoryToContext, numHistoryRuns,
+                numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, null);
+    }
 
     public ComponentDefinition {
         Ids.requireId(id, "id");
@@ -57,7 +68,7 @@ public record ComponentDefinition(
     ComponentDefinition withType(ComponentType newType) {
         return new ComponentDefinition(newType, id, description, model, instructions, sessionState, addSessionStateToContext,
                 addHistoryToContext, numHistoryRuns, numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext,
-                sessionContext, enablePlanning, members);
+                sessionContext, enablePlanning, members, webhookUrl);
     }
 
     /** The default state as a fresh copy: callers may change it freely. */

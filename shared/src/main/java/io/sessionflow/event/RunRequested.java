@@ -19,9 +19,17 @@ public record RunRequested(
         ObjectNode sessionState,
         boolean overwriteSessionState,
         RunOverrides overrides,
-        Instant requestedAt) {
+        Instant requestedAt,
+        String webhookUrl) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A run without a webhook of its own. */
+    public RunRequested(int schemaVersion, String runId, String sessionId, String userId, ComponentType componentType, String componentId,
+                        RunInput input, ObjectNode sessionState, boolean overwriteSessionState, RunOverrides overrides, Instant requestedAt) {
+        this(schemaVersion, runId, sessionId, userId, componentType, componentId, input, sessionState, overwriteSessionState, overrides,
+                requestedAt, null);
+    }
 
     public RunRequested {
         if (schemaVersion != SCHEMA_VERSION) {

@@ -232,6 +232,9 @@ public final class RunStore {
         if (request.overwriteSessionState()) {
             input.put("overwrite_session_state", true);
         }
+        if (request.webhookUrl() != null) {
+            input.put("webhook_url", request.webhookUrl());
+        }
         return input;
     }
 

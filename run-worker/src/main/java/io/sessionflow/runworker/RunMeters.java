@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The run-worker's meters: runs finished by outcome, runs in flight, the model call's and the end
  * to end (accepted to completed) latency as histograms, and model tokens by model.
  */
-final class RunMetrics {
+final class RunMeters {
 
     private final MeterRegistry registry;
     private final Counter completed;
@@ -19,8 +19,10 @@ final class RunMetrics {
     private final Counter cancelled;
     private final Timer endToEnd;
     private final Timer modelCall;
+    private final Timer acceptToStart;
+    private final Timer commit;
 
-    RunMetrics(MeterRegistry registry, String worker, AtomicInteger inFlight) {
+    RunMeters(MeterRegistry registry, String worker, AtomicInteger inFlight) {
         this.registry = registry;
         this.completed = Counter.builder("sessionflow.runs.completed").tag("worker", worker).register(registry);
         this.failed = Counter.builder("sessionflow.runs.failed").tag("worker", worker).register(registry);
@@ -28,6 +30,10 @@ final class RunMetrics {
         this.endToEnd = Timer.builder("sessionflow.run.end_to_end").description("accepted to completed")
                 .publishPercentileHistogram().tag("worker", worker).register(registry);
         this.modelCall = Timer.builder("sessionflow.run.model_call").publishPercentileHistogram().tag("worker", worker).register(registry);
+        this.acceptToStart = Timer.builder("sessionflow.run.accept_to_start").description("accepted to picked up by a worker")
+                .publishPercentileHistogram().tag("worker", worker).register(registry);
+        this.commit = Timer.builder("sessionflow.run.commit").description("the run and session state committed")
+                .publishPercentileHistogram().tag("worker", worker).register(registry);
         Gauge.builder("sessionflow.runs.in_flight", inFlight, AtomicInteger::get).tag("worker", worker).register(registry);
     }
 
@@ -37,6 +43,8 @@ final class RunMetrics {
             var event = done.event();
             endToEnd.record(Duration.between(event.requestedAt(), event.completedAt()));
             modelCall.record(Duration.ofMillis(event.metrics().modelLatencyMs()));
+            acceptToStart.record(Duration.ofMillis(event.metrics().acceptToStartMs()));
+            commit.record(Duration.ofMillis(event.metrics().commitMs()));
             Counter.builder("sessionflow.model.tokens").tag("direction", "in").tag("model", event.model()).register(registry)
                     .increment(event.metrics().inputTokens());
             Counter.builder("sessionflow.model.tokens").tag("direction", "out").tag("model", event.model()).register(registry)
