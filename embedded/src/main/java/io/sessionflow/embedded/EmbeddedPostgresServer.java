@@ -35,7 +35,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         postgres = launch(dataDirectory, port);
     }
 
-    /** Stops the server, keeping its data; {@link #restart()} brings it back. */
+    /** Starts a {@link #stop() stopped} server again, on the same data and port. */
+    public void resume() {
+        postgres = launch(dataDirectory, port);
+    }
+
+    /** Stops the server, keeping its data; {@link #resume()} brings it back. */
     public void stop() {
         try {
             postgres.close();

@@ -3,6 +3,7 @@ package io.sessionflow.gateway;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.health.Readiness;
 import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.gateway.http.Router;
 import io.sessionflow.gateway.reprocess.JobRunner;
@@ -45,6 +46,7 @@ public final class Gateway implements AutoCloseable {
 
     private final WebhookSettings webhooks;
     private WebhookDispatcher dispatcher;
+    private Readiness readiness;
 
     public Gateway(GatewaySettings settings, Authenticator authenticator, Database database, KafkaClients clients,
                    ComponentRegistry components, PrometheusMeterRegistry metrics, WebhookSettings webhooks) {
@@ -65,12 +67,13 @@ public final class Gateway implements AutoCloseable {
             dispatcher = new WebhookDispatcher(database, components, webhooks, clients).start();
         }
         new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks.enabled()),
-                waiter, database, settings, backlog, new RunEventReader(clients)).register(router);
+                waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
         new SessionsApi(database, components, settings).register(router);
         new ReprocessApi(database, components, Clock.systemUTC()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),
                 Clock.systemUTC()).start();
-        new HealthApi(database).register(router);
+        readiness = new Readiness(database, clients);
+        new HealthApi(readiness).register(router);
         router.openRoute("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         router.openRoute("GET", "/v1/openapi.yaml", call -> call.respondText(200, "application/yaml", OpenApi.document()));
         AtomicInteger threads = new AtomicInteger();
@@ -115,6 +118,9 @@ public final class Gateway implements AutoCloseable {
         if (dispatcher != null) {
             dispatcher.close();
         }
+        if (readiness != null) {
+            readiness.close();
+        }
         if (backlog != null) {
             backlog.close();
         }
@@ -126,17 +132,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Liveness (the process answers) and readiness (Postgres answers). */
-    private record HealthApi(Database database) {
+    /** Liveness (the process answers) and readiness (Postgres and Kafka answer). */
+    private record HealthApi(Readiness readiness) {
         void register(Router router) {
             router.openRoute("GET", "/health/live", call -> call.respond(200, Map.of("status", "up")));
             router.openRoute("GET", "/health/ready", call -> {
-                try {
-                    database.withConnection(c -> c.isValid(2));
-                    call.respond(200, Map.of("status", "ready"));
-                } catch (RuntimeException e) {
-                    call.respond(503, Map.of("status", "not_ready", "reason", "postgres unreachable"));
-                }
+                Readiness.Report report = readiness.check();
+                call.respond(report.ready() ? 200 : 503, report.toJson());
             });
         }
     }

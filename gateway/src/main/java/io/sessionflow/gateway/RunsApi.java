@@ -36,10 +36,13 @@ final class RunsApi {
     private final RunStore runs = new RunStore();
 
     private final RunEventReader reader;
+    private final io.micrometer.core.instrument.Counter acceptedRuns;
 
     RunsApi(RunAcceptor acceptor, CompletionWaiter waiter, Database database, GatewaySettings settings, Backlog backlog,
-            RunEventReader reader) {
+            RunEventReader reader, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.reader = reader;
+        this.acceptedRuns = io.micrometer.core.instrument.Counter.builder("sessionflow.runs.accepted")
+                .description("runs stored as pending and acknowledged by Kafka").register(metrics);
         this.acceptor = acceptor;
         this.backlog = backlog;
         this.waiter = waiter;
@@ -71,6 +74,9 @@ final class RunsApi {
         } catch (RuntimeException e) {
             waiter.forget(request.runId());
             throw e;
+        }
+        if (accepted.isNew()) {
+            acceptedRuns.increment();
         }
         if (stream) {
             Instant startedAt = accepted.isNew() ? request.requestedAt() : find(accepted.runId()).createdAt();

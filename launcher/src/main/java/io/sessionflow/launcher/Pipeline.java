@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.metrics.Metrics;
 import io.sessionflow.metrics.MetricsServer;
+import io.sessionflow.health.Readiness;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +53,8 @@ final class Pipeline implements AutoCloseable {
         this.settings = settings;
         this.components = ComponentRegistry.load(settings.componentsFile());
         this.models = models != null ? models : new ConfiguredModels(settings.model());
-        this.clients = new KafkaClients(settings.kafka());
-        this.database = Database.open(settings.database(), "sessionflow");
+        this.clients = new KafkaClients(settings.kafka(), metrics);
+        this.database = Database.open(settings.database(), "sessionflow", metrics);
         TopicSetup.ensureTopics(clients);
     }
 
@@ -101,11 +102,16 @@ final class Pipeline implements AutoCloseable {
         return metrics;
     }
 
-    /** For worker processes, which have no HTTP API: {@code /metrics} on {@code SESSIONFLOW_METRICS_PORT} (0 picks a free port). */
-    MetricsServer startMetricsServer() {
+    /**
+     * For worker processes, which have no HTTP API: {@code /metrics}, {@code /health/live} and
+     * {@code /health/ready} on {@code SESSIONFLOW_METRICS_PORT} (0 picks a free port). Ready while
+     * Postgres and Kafka answer and the worker has partitions.
+     */
+    MetricsServer startMetricsServer(String work, java.util.function.BooleanSupplier hasWork) {
         int port = env.integer("SESSIONFLOW_METRICS_PORT", 0, 0, 65535);
         env.check();
-        MetricsServer server = track(new MetricsServer(metrics, env.string("SESSIONFLOW_METRICS_HOST", "0.0.0.0"), port).start());
+        Readiness readiness = track(new Readiness(database, clients).requireWork(work, hasWork));
+        MetricsServer server = track(new MetricsServer(metrics, env.string("SESSIONFLOW_METRICS_HOST", "0.0.0.0"), port, readiness).start());
         log.info("metrics on http://127.0.0.1:{}/metrics", server.port());
         return server;
     }

@@ -178,16 +178,16 @@ public final class Sessionflow {
         switch (command) {
             case "gateway" -> pipeline.startGateway();
             case "run-worker" -> {
-                pipeline.startRunWorker();
-                pipeline.startMetricsServer();
+                var worker = pipeline.startRunWorker();
+                pipeline.startMetricsServer("runs.requested partitions", () -> !worker.assignedPartitions().isEmpty());
             }
             case "summarizer-worker" -> {
-                pipeline.startSummarizer();
-                pipeline.startMetricsServer();
+                var worker = pipeline.startSummarizer();
+                pipeline.startMetricsServer("runs.completed partitions", () -> !worker.worker().assignedPartitions().isEmpty());
             }
             case "context-worker" -> {
-                pipeline.startContextWorker();
-                pipeline.startMetricsServer();
+                var worker = pipeline.startContextWorker();
+                pipeline.startMetricsServer("runs.completed partitions", () -> !worker.worker().assignedPartitions().isEmpty());
             }
             default -> throw new IllegalArgumentException(command);
         }

@@ -33,6 +33,8 @@ final class TestPipeline {
     /** The tests' admin key; user keys are {@link #keyFor(String)}. Only their hashes are configured. */
     static final String ADMIN_KEY = ApiKeys.generate();
 
+    static final String WEBHOOK_SECRET = "test-webhook-secret";
+
     static String keyFor(String user) {
         return "test-key-of-" + user;
     }
@@ -59,6 +61,9 @@ final class TestPipeline {
         env.put("SESSIONFLOW_GATEWAY_PORT", "0");
         env.put("SESSIONFLOW_TOPIC_PARTITIONS", "4");
         env.put("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", "5");
+        env.put("SESSIONFLOW_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.put("SESSIONFLOW_WEBHOOK_RETRY_MS", "200");
+        env.put("SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS", "4");
         env.put("SESSIONFLOW_API_KEYS", "admin=" + ApiKeys.hash(ADMIN_KEY) + ",user:alice=" + ApiKeys.hash(keyFor("alice"))
                 + ",user:bob=" + ApiKeys.hash(keyFor("bob")));
         pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(model));
@@ -112,7 +117,18 @@ final class TestPipeline {
         private final java.util.Set<String> interrupted = ConcurrentHashMap.newKeySet();
 
         @Override
+        public ModelReply stream(List<ChatMessage> messages, java.util.function.Consumer<String> onDelta) {
+            countAndMaybeSleep(messages);
+            return delegate.stream(messages, onDelta);
+        }
+
+        @Override
         public ModelReply complete(List<ChatMessage> messages) {
+            countAndMaybeSleep(messages);
+            return delegate.complete(messages);
+        }
+
+        private void countAndMaybeSleep(List<ChatMessage> messages) {
             calls.incrementAndGet();
             String message = messages.get(messages.size() - 1).content();
             byMessage.computeIfAbsent(message, m -> new AtomicInteger()).incrementAndGet();
@@ -127,7 +143,6 @@ final class TestPipeline {
                     throw new IllegalStateException("model call interrupted");
                 }
             }
-            return delegate.complete(messages);
         }
 
         /** Whether a call with this message was interrupted (its run cancelled or timed out). */

@@ -31,6 +31,7 @@ public record RunEvent(int schemaVersion, String runId, String sessionId, long s
         }
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isFinal() {
         return COMPLETED.equals(type) || FAILED.equals(type);
     }

@@ -1,5 +1,7 @@
 package io.sessionflow.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sessionflow.config.KafkaSettings;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,9 +23,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaClients {
 
     private final KafkaSettings settings;
+    private final MeterRegistry metrics;
 
     public KafkaClients(KafkaSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param metrics where long-lived clients report (consumer lag per partition among them); may be null */
+    public KafkaClients(KafkaSettings settings, MeterRegistry metrics) {
         this.settings = Objects.requireNonNull(settings, "null kafka settings");
+        this.metrics = metrics;
+    }
+
+    /** Reports a long-lived consumer's metrics (fetch rate, records lag per partition, ...); close the result with it. */
+    public AutoCloseable instrument(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+        if (metrics == null) {
+            return () -> { };
+        }
+        KafkaClientMetrics binder = new KafkaClientMetrics(consumer);
+        binder.bindTo(metrics);
+        return binder;
     }
 
     public KafkaSettings settings() {

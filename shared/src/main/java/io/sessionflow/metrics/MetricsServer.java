@@ -17,6 +17,11 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
 
     public MetricsServer(PrometheusMeterRegistry registry, String host, int port) {
+        this(registry, host, port, null);
+    }
+
+    /** @param readiness answers {@code /health/ready} (200 or 503 with each check's result); null serves only liveness */
+    public MetricsServer(PrometheusMeterRegistry registry, String host, int port, io.sessionflow.health.Readiness readiness) {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
@@ -30,6 +35,17 @@ public final class MetricsServer implements AutoCloseable {
                 out.write(body);
             }
         });
+        if (readiness != null) {
+            server.createContext("/health/ready", exchange -> {
+                io.sessionflow.health.Readiness.Report report = readiness.check();
+                byte[] body = io.sessionflow.json.Json.toBytes(report.toJson());
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(report.ready() ? 200 : 503, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+        }
         server.createContext("/health/live", exchange -> {
             byte[] body = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");

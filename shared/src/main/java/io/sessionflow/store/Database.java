@@ -21,6 +21,11 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(DatabaseSettings settings, String poolName) {
+        return open(settings, poolName, null);
+    }
+
+    /** @param metrics where the pool reports its connections, waits and timeouts (HikariCP's Micrometer metrics); may be null */
+    public static Database open(DatabaseSettings settings, String poolName, io.micrometer.core.instrument.MeterRegistry metrics) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.jdbcUrl());
         if (settings.user() != null) {
@@ -31,6 +36,9 @@ public final class Database implements AutoCloseable {
         }
         config.setMaximumPoolSize(settings.poolSize());
         config.setPoolName(poolName);
+        if (metrics != null) {
+            config.setMetricRegistry(metrics);
+        }
         config.setAutoCommit(true);
         // Fail fast at start-up when the database is unreachable, with the pool's own message.
         config.setInitializationFailTimeout(30_000);

@@ -53,6 +53,7 @@ public final class OrderedConsumer<V> implements AutoCloseable {
     private final int maxBuffered;
     private final Duration grace;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final AutoCloseable clientMetrics;
     private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Thread pollThread;
@@ -73,6 +74,7 @@ public final class OrderedConsumer<V> implements AutoCloseable {
         this.maxBuffered = maxBuffered;
         this.grace = Objects.requireNonNull(grace, "null grace");
         this.consumer = clients.consumer(groupId, name);
+        this.clientMetrics = clients.instrument(consumer);
         this.pollThread = new Thread(this::pollLoop, name + "-poll");
     }
 
@@ -215,6 +217,11 @@ public final class OrderedConsumer<V> implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{} could not commit on shutdown: {}", name, e.getMessage());
         } finally {
+            try {
+                clientMetrics.close();
+            } catch (Exception e) {
+                // metrics of a closing consumer: nothing to keep
+            }
             consumer.close(Duration.ofSeconds(5));
             log.info("{} stopped", name);
         }
