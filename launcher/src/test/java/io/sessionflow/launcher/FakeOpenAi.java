@@ -139,6 +139,10 @@ final class FakeOpenAi implements AutoCloseable {
             answered.computeIfAbsent(messages.get(messages.size() - 1).path("content").asText(),
                     m -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         }
+        if (body.path("stream").asBoolean(false)) {
+            streamChunks(exchange, body.path("model").asText(), reply.content());
+            return;
+        }
         String completion = Json.toText(Map.of(
                 "id", "chatcmpl-fake", "object", "chat.completion", "created", 1_700_000_000L, "model", body.path("model").asText(),
                 "choices", List.of(Map.of("index", 0, "finish_reason", "stop",
@@ -159,6 +163,24 @@ final class FakeOpenAi implements AutoCloseable {
             return Reply.slow("fake model answer", 2000);
         }
         return new Reply("fake model answer", 200, null, chatDelayMillis);
+    }
+
+    /** A streamed answer as providers send it: content chunks, a usage chunk, then [DONE]. */
+    private static void streamChunks(HttpExchange exchange, String model, String content) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            int middle = content.length() / 2;
+            for (String piece : List.of(content.substring(0, middle), content.substring(middle))) {
+                out.write(("data: " + Json.toText(Map.of("id", "chatcmpl-fake", "object", "chat.completion.chunk", "created", 1_700_000_000L,
+                        "model", model, "choices", List.of(Map.of("index", 0, "delta", Map.of("role", "assistant", "content", piece)))))
+                        + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            out.write(("data: " + Json.toText(Map.of("id", "chatcmpl-fake", "object", "chat.completion.chunk", "created", 1_700_000_000L,
+                    "model", model, "choices", List.of(), "usage", Map.of("prompt_tokens", 10, "completion_tokens", 5, "total_tokens", 15)))
+                    + "\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static void send(HttpExchange exchange, int status, String json) throws IOException {

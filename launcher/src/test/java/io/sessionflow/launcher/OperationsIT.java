@@ -66,6 +66,22 @@ class OperationsIT {
     }
 
     @Test
+    void shouldStreamARunFromAnotherGatewayThanTheOneThatAcceptedIt() throws Exception {
+        String session = SessionSemanticsIT.newId("other-gateway");
+        String runId = pipeline.client.post("/v1/agents/personal-assistant/runs",
+                Json.toText(SessionSemanticsIT.body("user_1", session, "sleep:1500 stream me", null))).body().path("run_id").asText();
+        try (Pipeline second = Pipeline.open(new Env(pipeline.env), io.sessionflow.model.ModelCatalog.fixed(pipeline.model))) {
+            String otherGateway = second.startGateway().url();
+            List<Sse> events = sse(HttpRequest.newBuilder(URI.create(otherGateway + "/v1/runs/" + runId + "/events"))
+                    .header("Authorization", "Bearer " + TestPipeline.ADMIN_KEY).build());
+            assertThat(events.get(0).event()).isEqualTo("run_started");
+            assertThat(events.get(events.size() - 1).event()).isEqualTo("run_completed");
+            String streamed = String.join("", events.stream().filter(e -> e.event().equals("delta")).map(e -> e.data().path("delta").asText()).toList());
+            assertThat(streamed).isEqualTo(rows.text("SELECT content FROM runs WHERE run_id = ?", runId));
+        }
+    }
+
+    @Test
     void shouldPostOneSignedWebhookPerRunAndRetryWhenTheReceiverFails() throws Exception {
         Map<String, List<Map<String, String>>> received = new ConcurrentHashMap<>();
         AtomicInteger refuseFirst = new AtomicInteger(1);

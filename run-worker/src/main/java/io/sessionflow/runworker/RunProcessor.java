@@ -27,11 +27,9 @@ import io.sessionflow.store.RunRecord;
 import io.sessionflow.store.RunStatus;
 import io.sessionflow.store.RunStore;
 import io.sessionflow.store.Session;
+import io.sessionflow.store.SessionMemory;
 import io.sessionflow.store.SessionStore;
-import io.sessionflow.store.SnapshotStore;
 import io.sessionflow.store.StoreException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +60,6 @@ public final class RunProcessor implements AutoCloseable {
     private final Clock clock;
     private final SessionStore sessions = new SessionStore();
     private final RunStore runs = new RunStore();
-    private final SnapshotStore snapshots = new SnapshotStore();
     private final RunRegistration registration = new RunRegistration(sessions, runs);
     private final TeamMembers teamMembers;
     private final ModelInvoker invoker;
@@ -94,11 +91,6 @@ public final class RunProcessor implements AutoCloseable {
     }
 
     public RunOutcome process(RunRequested request) {
-        Optional<RunRecord> stored = database.withConnection(c -> runs.find(c, request.runId()));
-        if (stored.isPresent() && stored.get().status().isFinished()) {
-            log.info("run {} is already {}; re-emitting its outcome without calling the model", request.runId(), stored.get().status().wireName());
-            return outcomeOf(stored.get());
-        }
         Optional<ComponentDefinition> component = components.find(request.componentType(), request.componentId());
         if (component.isEmpty()) {
             return fail(request, "unknown " + request.componentType().wireName() + " '" + request.componentId() + "'");
@@ -116,7 +108,11 @@ public final class RunProcessor implements AutoCloseable {
             } catch (SessionMismatchException e) {
                 return fail(request, e.getMessage());
             } catch (RunAlreadyFinishedException | RunCancelledException e) {
-                return outcomeOf(database.withConnection(c -> runs.find(c, request.runId())).orElseThrow());
+                RunRecord stored = database.withConnection(c -> runs.find(c, request.runId())).orElseThrow();
+                if (e instanceof RunAlreadyFinishedException && attempt == 1) {
+                    log.info("run {} is already {}; re-emitting its outcome without calling the model", request.runId(), stored.status().wireName());
+                }
+                return outcomeOf(stored);
             } catch (RunTimedOutException e) {
                 return fail(request, e.getMessage());
             } catch (ModelException | StoreException | StaleSessionException e) {
@@ -151,22 +147,27 @@ public final class RunProcessor implements AutoCloseable {
     }
 
     private RunOutcome execute(RunRequested request, ComponentDefinition component, Instant deadline) {
-        Session session = database.inTransaction(c -> {
+        ContextFlags flags = ContextFlags.of(component, request.overrides());
+        // One transaction: the session and run exist, the run is claimed (unless it is finished), and
+        // everything the run remembers of its session is read in the same round trips.
+        Loaded loaded = database.inTransaction(c -> {
             Session registered = registration.register(c, request, component.sessionState());
-            runs.markRunning(c, request.runId());
-            return registered;
+            if (!runs.claim(c, request.runId())) {
+                throw new RunAlreadyFinishedException();
+            }
+            return new Loaded(registered, SessionMemory.load(c, registered.sessionId(), flags.historyRunsToLoad(),
+                    component.addSessionSummaryToContext(), component.sessionContext()));
         });
+        Session session = loaded.session();
         events.started(request);
         Instant started = clock.instant();
         ObjectNode state = SessionState.apply(session.sessionState(), request.sessionState(), request.overwriteSessionState());
-        ContextFlags flags = ContextFlags.of(component, request.overrides());
-        List<ChatMessage> history = flags.historyRunsToLoad() == 0 ? List.of()
-                : database.withConnection(c -> runs.recentTurns(c, session.sessionId(), flags.historyRunsToLoad()));
+        List<ChatMessage> history = loaded.memory().history();
 
         List<TeamMembers.MemberAnswer> memberAnswers = teamMembers.ask(component, state, request,
                 (model, messages) -> invoker.call(model, messages, request.runId(), deadline, runTimeout));
         String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
-        List<String> memory = database.withConnection(c -> memoryBlocks(c, component, session.sessionId()));
+        List<String> memory = memoryBlocks(loaded.memory());
         List<ChatMessage> messages = ContextBuilder.build(instructions, flags, state, request.userId(), history,
                 request.input().message(), memory);
 
@@ -197,16 +198,15 @@ public final class RunProcessor implements AutoCloseable {
                 model.id(), measured, request.requestedAt(), finished));
     }
 
-    /** The session's context snapshot and summary, as blocks for the system message, where the component asks for them. */
-    private List<String> memoryBlocks(Connection connection, ComponentDefinition component, String sessionId) throws SQLException {
+    /** The session's context snapshot and summary, as blocks for the system message (loaded only where the component asks). */
+    private static List<String> memoryBlocks(SessionMemory memory) {
         List<String> blocks = new ArrayList<>();
-        if (component.sessionContext()) {
-            snapshots.findContext(connection, sessionId).ifPresent(context -> blocks.add(ContextBlocks.context(context)));
-        }
-        if (component.addSessionSummaryToContext()) {
-            snapshots.findSummary(connection, sessionId).ifPresent(summary -> blocks.add(ContextBlocks.summary(summary)));
-        }
+        memory.context().ifPresent(context -> blocks.add(ContextBlocks.context(context)));
+        memory.summary().ifPresent(summary -> blocks.add(ContextBlocks.summary(summary)));
         return blocks;
+    }
+
+    private record Loaded(Session session, SessionMemory memory) {
     }
 
     /** Stores the run as failed (when it is stored at all) and returns the event saying so. */

@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -107,13 +106,16 @@ public final class RunStore {
         return cancelled;
     }
 
-    /** Marks a pending run as started; a finished run is left alone. */
-    public void markRunning(Connection connection, String runId) throws SQLException {
+    /**
+     * Claims an unfinished run for execution (pending, or running after a worker died mid-run).
+     * @return false when the run is already finished: its stored outcome stands
+     */
+    public boolean claim(Connection connection, String runId) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE runs SET status = 'running', started_at = now(), updated_at = now()
-                 WHERE run_id = ? AND status = 'pending'""")) {
+                UPDATE runs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
+                 WHERE run_id = ? AND status IN ('pending', 'running')""")) {
             update.setString(1, runId);
-            update.executeUpdate();
+            return update.executeUpdate() == 1;
         }
     }
 
@@ -151,32 +153,6 @@ public final class RunStore {
             update.setString(3, runId);
             return update.executeUpdate() == 1;
         }
-    }
-
-    /**
-     * The user and assistant turns of the session's latest completed top-level runs, oldest first.
-     * Reads at most {@code runs} rows by index, whatever the session's length.
-     */
-    public List<ChatMessage> recentTurns(Connection connection, String sessionId, int runs) throws SQLException {
-        if (runs <= 0) {
-            return List.of();
-        }
-        List<List<ChatMessage>> newestFirst = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT messages FROM runs
-                 WHERE session_id = ? AND run_index IS NOT NULL AND status = 'completed' AND parent_run_id IS NULL
-                 ORDER BY run_index DESC
-                 LIMIT ?""")) {
-            select.setString(1, sessionId);
-            select.setInt(2, runs);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    newestFirst.add(turns(Json.parse(rs.getString(1))));
-                }
-            }
-        }
-        Collections.reverse(newestFirst);
-        return newestFirst.stream().flatMap(List::stream).toList();
     }
 
     /**

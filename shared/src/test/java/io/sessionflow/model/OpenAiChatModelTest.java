@@ -71,7 +71,7 @@ class OpenAiChatModelTest {
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders().getFirst("Authorization"), body));
             byte[] response = responseBody.get().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Content-Type", responseBody.get().startsWith("data:") ? "text/event-stream" : "application/json");
             exchange.sendResponseHeaders(status.get(), response.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(response);
@@ -177,5 +177,28 @@ class OpenAiChatModelTest {
 
         assertThat(e).isNotNull();
         assertThat(e.isTransient()).isTrue();
+    }
+
+    @Test
+    void shouldStreamTheProvidersChunksAsDeltasAndAssembleTheReply() {
+        responseBody.set("""
+                data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"test-model","choices":[{"index":0,"delta":{"role":"assistant","content":"Your name "},"finish_reason":null}]}
+
+                data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"test-model","choices":[{"index":0,"delta":{"content":"is John."},"finish_reason":"stop"}]}
+
+                data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"test-model","choices":[],"usage":{"prompt_tokens":42,"completion_tokens":7,"total_tokens":49}}
+
+                data: [DONE]
+
+                """);
+        List<String> deltas = new java.util.ArrayList<>();
+
+        ModelReply reply = model().stream(CONVERSATION, deltas::add);
+
+        assertThat(deltas).containsExactly("Your name ", "is John.");
+        assertThat(reply).isEqualTo(new ModelReply("Your name is John.", 42, 7));
+        com.fasterxml.jackson.databind.JsonNode sent = io.sessionflow.json.Json.parse(requests.get(0).body());
+        assertThat(sent.path("stream").asBoolean()).isTrue();
+        assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 }
