@@ -69,9 +69,9 @@ public final class Gateway implements AutoCloseable {
         new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks.enabled()),
                 waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
         new SessionsApi(database, components, settings).register(router);
-        new ReprocessApi(database, components, Clock.systemUTC()).register(router);
+        new ReprocessApi(database, components, Clock.systemUTC(), clients.topics().prefix()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),
-                Clock.systemUTC()).start();
+                Clock.systemUTC(), clients.topics().prefix()).start();
         readiness = new Readiness(database, clients);
         new HealthApi(readiness).register(router);
         router.openRoute("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));

@@ -17,17 +17,19 @@ public final class ReprocessStore {
     public record Candidate(String sessionId, String sessionType, String componentId) {
     }
 
+    /** @param topicPrefix the deployment that owns the job: only its gateways drive it */
     public void create(Connection c, String jobId, String kind, ReprocessFilter filter, String promptVersion, int total,
-                       java.time.Instant createdAt) throws SQLException {
+                       java.time.Instant createdAt, String topicPrefix) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO reprocess_jobs (job_id, kind, filter, prompt_version, status, total, created_at)
-                VALUES (?, ?, CAST(? AS jsonb), ?, 'running', ?, ?)""")) {
+                INSERT INTO reprocess_jobs (job_id, kind, filter, prompt_version, status, total, created_at, topic_prefix)
+                VALUES (?, ?, CAST(? AS jsonb), ?, 'running', ?, ?, ?)""")) {
             insert.setString(1, jobId);
             insert.setString(2, kind);
             insert.setString(3, Json.toText(filter));
             insert.setString(4, promptVersion);
             insert.setInt(5, total);
             insert.setTimestamp(6, Timestamp.from(createdAt));
+            insert.setString(7, topicPrefix);
             insert.executeUpdate();
         }
     }
@@ -56,13 +58,16 @@ public final class ReprocessStore {
         }
     }
 
-    /** Running jobs: those still publishing and those waiting for their last items. */
-    public List<String> runningJobIds(Connection c) throws SQLException {
+    /** A deployment's running jobs: those still publishing and those waiting for their last items. */
+    public List<String> runningJobIds(Connection c, String topicPrefix) throws SQLException {
         List<String> ids = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT job_id FROM reprocess_jobs WHERE status = 'running' ORDER BY created_at");
-             ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT job_id FROM reprocess_jobs WHERE status = 'running' AND topic_prefix = ? ORDER BY created_at")) {
+            select.setString(1, topicPrefix);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
             }
         }
         return ids;

@@ -37,10 +37,13 @@ public final class JobRunner implements AutoCloseable {
     private final Clock clock;
     private final ReprocessStore jobs = new ReprocessStore();
     private final Thread thread;
+    private final String topicPrefix;
     private volatile boolean running = true;
 
+    /** @param topicPrefix this deployment's: the runner drives only the jobs its gateways created */
     public JobRunner(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<ReprocessSession> topic,
-                     double sessionsPerSecond, Clock clock) {
+                     double sessionsPerSecond, Clock clock, String topicPrefix) {
+        this.topicPrefix = topicPrefix;
         this.database = database;
         this.components = components;
         this.producer = producer;
@@ -59,7 +62,7 @@ public final class JobRunner implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                for (String jobId : database.withConnection(jobs::runningJobIds)) {
+                for (String jobId : database.withConnection(c -> jobs.runningJobIds(c, topicPrefix))) {
                     step(jobId);
                 }
             } catch (RuntimeException e) {

@@ -38,7 +38,10 @@ public final class ReprocessApi {
     private final Clock clock;
     private final ReprocessStore jobs = new ReprocessStore();
 
-    public ReprocessApi(Database database, ComponentRegistry components, Clock clock) {
+    private final String topicPrefix;
+
+    public ReprocessApi(Database database, ComponentRegistry components, Clock clock, String topicPrefix) {
+        this.topicPrefix = topicPrefix;
         this.database = database;
         this.components = components;
         this.clock = clock;
@@ -67,7 +70,7 @@ public final class ReprocessApi {
             for (Map.Entry<ReprocessStore.Candidate, Long> group : jobs.countByComponent(c, filter, created).entrySet()) {
                 total += group.getValue() * Eligibility.targets(components, kind, group.getKey().sessionType(), group.getKey().componentId()).size();
             }
-            jobs.create(c, jobId, kind, filter, promptVersion, (int) total, created);
+            jobs.create(c, jobId, kind, filter, promptVersion, (int) total, created, topicPrefix);
             return null;
         });
         call.respond(202, view(database.withConnection(c -> jobs.find(c, jobId)).orElseThrow()));
