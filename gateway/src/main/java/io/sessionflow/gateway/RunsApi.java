@@ -128,14 +128,8 @@ final class RunsApi {
      */
     private void runEvents(HttpCall call) {
         call.allowQuery(Set.of("last_event_id"));
-        String runId = call.path("run_id");
-        if (!Ids.isValid(runId)) {
-            throw ApiException.badRequest("run_id", "run_id is not a valid id");
-        }
-        RunRecord run = find(runId);
-        if (!call.principal().canAccess(run.userId())) {
-            throw ApiException.notFound("run " + runId + " not found");
-        }
+        RunRecord run = accessibleRun(call);
+        String runId = run.runId();
         String last = call.header("Last-Event-ID").or(() -> call.query("last_event_id")).orElse("0");
         long afterSeq;
         try {
@@ -167,14 +161,7 @@ final class RunsApi {
     /** Cancels a run that has not finished: a queued one is skipped, a running one has its model call aborted. */
     private void cancelRun(HttpCall call) {
         call.allowQuery(Set.of());
-        String runId = call.path("run_id");
-        if (!Ids.isValid(runId)) {
-            throw ApiException.badRequest("run_id", "run_id is not a valid id");
-        }
-        RunRecord run = find(runId);
-        if (!call.principal().canAccess(run.userId())) {
-            throw ApiException.notFound("run " + runId + " not found");
-        }
+        String runId = accessibleRun(call).runId();
         boolean cancelled = database.withConnection(c -> runs.finishUnsuccessfully(c, runId, RunStatus.CANCELLED, "cancelled by request"));
         RunRecord now = find(runId);
         if (!cancelled && now.status() != RunStatus.CANCELLED) {
@@ -194,15 +181,20 @@ final class RunsApi {
 
     private void getRun(HttpCall call) {
         call.allowQuery(Set.of());
+        call.respond(200, RunView.of(accessibleRun(call)));
+    }
+
+    /** The run named in the path, if the caller may see it; another user's run answers 404 like a missing one. */
+    private RunRecord accessibleRun(HttpCall call) {
         String runId = call.path("run_id");
         if (!Ids.isValid(runId)) {
             throw ApiException.badRequest("run_id", "run_id is not a valid id");
         }
         RunRecord run = find(runId);
         if (!call.principal().canAccess(run.userId())) {
-            throw ApiException.notFound("run " + runId + " not found"); // another user's run: no existence leaks
+            throw ApiException.notFound("run " + runId + " not found");
         }
-        call.respond(200, RunView.of(run));
+        return run;
     }
 
     private RunRecord find(String runId) {

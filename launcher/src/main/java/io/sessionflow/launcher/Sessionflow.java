@@ -89,10 +89,7 @@ public final class Sessionflow {
         System.err.println("starting embedded Kafka and Postgres (unless configured) and every service...");
         try (EmbeddedDefaults embedded = EmbeddedDefaults.fill(env);
              Pipeline pipeline = Pipeline.open(new Env(embedded.env()))) {
-            pipeline.startRunWorker();
-            pipeline.startSummarizer();
-            pipeline.startContextWorker();
-            Gateway gateway = pipeline.startGateway();
+            Gateway gateway = startEverything(pipeline);
             System.out.println("Admin API key for this demo (generated, valid until it exits): " + adminKey);
             List<String> failures = new Demo(new GatewayClient(gateway.url(), adminKey), System.out).run();
             return failures.isEmpty() ? 0 : 1;
@@ -122,10 +119,7 @@ public final class Sessionflow {
         String adminKey = withGeneratedAdminKey(env);
         try (EmbeddedDefaults embedded = EmbeddedDefaults.fill(env);
              Pipeline pipeline = Pipeline.open(new Env(embedded.env()))) {
-            pipeline.startRunWorker();
-            pipeline.startSummarizer();
-            pipeline.startContextWorker();
-            Gateway gateway = pipeline.startGateway();
+            Gateway gateway = startEverything(pipeline);
             return new io.sessionflow.launcher.bench.Benchmark(new io.sessionflow.launcher.bench.Benchmark.Target(gateway.url(), adminKey,
                     new io.sessionflow.kafka.KafkaClients(pipeline.settings().kafka()), pipeline.database(), embedded.env()), quick, latency).run();
         } catch (Exception e) {
@@ -140,10 +134,7 @@ public final class Sessionflow {
         String adminKey = withGeneratedAdminKey(configured);
         EmbeddedDefaults embedded = EmbeddedDefaults.fill(configured);
         Pipeline pipeline = Pipeline.open(new Env(embedded.env()));
-        pipeline.startRunWorker();
-        pipeline.startSummarizer();
-        pipeline.startContextWorker();
-        Gateway gateway = pipeline.startGateway();
+        Gateway gateway = startEverything(pipeline);
         Map<String, String> env = embedded.env();
         System.out.println("Sessionflow is up.");
         System.out.println("  gateway:  " + gateway.url());
@@ -193,6 +184,14 @@ public final class Sessionflow {
         }
         awaitShutdown(pipeline::close);
         return 0;
+    }
+
+    /** Every service in this process, the gateway last (so it accepts runs once workers are there). */
+    private static Gateway startEverything(Pipeline pipeline) {
+        pipeline.startRunWorker();
+        pipeline.startSummarizer();
+        pipeline.startContextWorker();
+        return pipeline.startGateway();
     }
 
     /** Adds a freshly generated admin key to the configured ones (dev and demo print it). @return the key */

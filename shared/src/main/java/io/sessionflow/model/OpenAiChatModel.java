@@ -91,12 +91,8 @@ public final class OpenAiChatModel implements ChatModel {
                     });
                 }
             });
-        } catch (RateLimitException | InternalServerException e) {
-            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, retryAfter(e), e);
-        } catch (OpenAIIoException e) {
-            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, e);
-        } catch (OpenAIServiceException e) {
-            throw new ModelException("model " + modelId + " rejected the request: " + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            throw translate(e);
         }
         return new ModelReply(content.toString(), usage[0], usage[1]);
     }
@@ -121,12 +117,22 @@ public final class OpenAiChatModel implements ChatModel {
             long in = completion.usage().map(u -> u.promptTokens()).orElse(0L);
             long out = completion.usage().map(u -> u.completionTokens()).orElse(0L);
             return new ModelReply(content, in, out);
-        } catch (RateLimitException | InternalServerException e) {
-            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, retryAfter(e), e);
-        } catch (OpenAIIoException e) {
-            throw new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, e);
-        } catch (OpenAIServiceException e) {
-            throw new ModelException("model " + modelId + " rejected the request: " + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            throw translate(e);
         }
+    }
+
+    /** The SDK's failures as ours: unavailable (429, 5xx, I/O: worth retrying, with the provider's Retry-After) or rejected. */
+    private RuntimeException translate(RuntimeException e) {
+        if (e instanceof RateLimitException || e instanceof InternalServerException) {
+            return new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, retryAfter((OpenAIServiceException) e), e);
+        }
+        if (e instanceof OpenAIIoException) {
+            return new ModelException("model " + modelId + " is unavailable: " + e.getMessage(), true, e);
+        }
+        if (e instanceof OpenAIServiceException) {
+            return new ModelException("model " + modelId + " rejected the request: " + e.getMessage(), false, e);
+        }
+        return e;
     }
 }
