@@ -7,7 +7,9 @@ import io.sessionflow.kafka.ChangePublisher;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.store.Database;
+import io.sessionflow.store.SessionContext;
 import io.sessionflow.worker.SnapshotSettings;
+import io.sessionflow.worker.SnapshotUpdater;
 import io.sessionflow.worker.SnapshotWorker;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +30,7 @@ public final class ContextWorker implements AutoCloseable {
     public ContextWorker(KafkaClients clients, Database database, ComponentRegistry components, ModelCatalog models,
                          SnapshotSettings settings, MeterRegistry metrics) {
         this.producer = clients.producer("context-worker");
-        ContextUpdater updater = new ContextUpdater(database, models, settings.maxAttempts(),
+        SnapshotUpdater<SessionContext> updater = new SnapshotUpdater<>(new ContextKind(models, settings.maxAttempts()), database,
                 new ChangePublisher(producer, clients.topics()), Clock.systemUTC(), metrics);
         this.worker = new SnapshotWorker("context", clients, settings, components, ComponentDefinition::sessionContext,
                 updater, updater, database, producer, metrics);

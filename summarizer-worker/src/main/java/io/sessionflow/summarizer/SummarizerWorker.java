@@ -7,7 +7,9 @@ import io.sessionflow.kafka.ChangePublisher;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.store.Database;
+import io.sessionflow.store.SessionSummary;
 import io.sessionflow.worker.SnapshotSettings;
+import io.sessionflow.worker.SnapshotUpdater;
 import io.sessionflow.worker.SnapshotWorker;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +30,7 @@ public final class SummarizerWorker implements AutoCloseable {
     public SummarizerWorker(KafkaClients clients, Database database, ComponentRegistry components, ModelCatalog models,
                             SnapshotSettings settings, MeterRegistry metrics) {
         this.producer = clients.producer("summarizer-worker");
-        SummaryUpdater updater = new SummaryUpdater(database, models, settings.maxAttempts(),
+        SnapshotUpdater<SessionSummary> updater = new SnapshotUpdater<>(new SummaryKind(models, settings.maxAttempts()), database,
                 new ChangePublisher(producer, clients.topics()), Clock.systemUTC(), metrics);
         this.worker = new SnapshotWorker("summary", clients, settings, components, ComponentDefinition::enableSessionSummaries,
                 updater, updater, database, producer, metrics);
