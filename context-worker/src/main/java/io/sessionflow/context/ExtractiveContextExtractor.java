@@ -1,5 +1,6 @@
 package io.sessionflow.context;
 
+import io.sessionflow.model.FirstSentence;
 import io.sessionflow.store.RunTurns;
 import io.sessionflow.store.SessionContext;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class ExtractiveContextExtractor implements ContextExtractor {
         if (!planning) {
             return Optional.of(new ContextDraft(summary.toString(), null, null, null));
         }
-        String goal = previous != null && previous.goal() != null ? null : sentence(newRuns.get(0).userMessage());
+        String goal = previous != null && previous.goal() != null ? null : FirstSentence.of(newRuns.get(0).userMessage());
         List<String> plan = previous != null && !previous.plan().isEmpty() ? null : stepsIn(newRuns);
         List<String> currentPlan = plan != null ? plan : previous.plan();
         List<String> progress = new ArrayList<>(previous == null ? List.of() : previous.progress());
@@ -40,7 +41,7 @@ final class ExtractiveContextExtractor implements ContextExtractor {
             Matcher done = DONE.matcher(run.userMessage());
             if (done.find()) {
                 int step = done.group(1) == null ? -1 : Integer.parseInt(done.group(1));
-                progress.add(step >= 1 && step <= currentPlan.size() ? currentPlan.get(step - 1) : sentence(run.userMessage()));
+                progress.add(step >= 1 && step <= currentPlan.size() ? currentPlan.get(step - 1) : FirstSentence.of(run.userMessage()));
             }
         }
         return Optional.of(new ContextDraft(summary.toString(), goal, plan, progress));
@@ -62,12 +63,5 @@ final class ExtractiveContextExtractor implements ContextExtractor {
     private static String abbreviate(String message) {
         String flat = message.strip().replaceAll("\\s+", " ");
         return flat.length() > 160 ? flat.substring(0, 157) + "..." : flat;
-    }
-
-    private static String sentence(String message) {
-        String flat = message.strip().replaceAll("\\s+", " ");
-        Matcher end = Pattern.compile("[.?!](\\s|$)").matcher(flat);
-        String first = end.find() ? flat.substring(0, end.start() + 1) : flat;
-        return first.length() > 120 ? first.substring(0, 117) + "..." : first;
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionflow.summarizer;
 
+import io.sessionflow.model.FirstSentence;
 import io.sessionflow.store.RunTurns;
 import io.sessionflow.store.SessionSummary;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class ExtractiveSummarizer implements Summarizer {
     @Override
     public Optional<SummaryDraft> summarize(SessionSummary previous, List<RunTurns> newRuns) {
         List<String> points = new ArrayList<>(previous == null ? List.of() : pointsOf(previous.summary()));
-        newRuns.forEach(run -> points.add(firstSentence(run.userMessage())));
+        newRuns.forEach(run -> points.add(FirstSentence.of(run.userMessage())));
         List<String> kept = points.subList(Math.max(0, points.size() - KEPT_POINTS), points.size());
         int upTo = newRuns.get(newRuns.size() - 1).runIndex();
         StringBuilder text = new StringBuilder(LABEL).append(" Runs 1-").append(upTo).append(". The user said:");
@@ -41,20 +42,6 @@ final class ExtractiveSummarizer implements Summarizer {
 
     private static List<String> pointsOf(String summary) {
         return summary.lines().filter(line -> line.startsWith("- ")).map(line -> line.substring(2)).toList();
-    }
-
-    static String firstSentence(String message) {
-        String flat = message.strip().replaceAll("\\s+", " ");
-        int end = -1;
-        for (int i = 0; i < flat.length(); i++) {
-            char c = flat.charAt(i);
-            if ((c == '.' || c == '?' || c == '!') && (i + 1 == flat.length() || flat.charAt(i + 1) == ' ')) {
-                end = i + 1;
-                break;
-            }
-        }
-        String sentence = end > 0 ? flat.substring(0, end) : flat;
-        return sentence.length() > 120 ? sentence.substring(0, 117) + "..." : sentence;
     }
 
     private static List<String> topics(List<String> points) {
