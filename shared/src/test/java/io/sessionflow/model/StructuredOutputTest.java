@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,48 +17,6 @@ class StructuredOutputTest {
             "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}");
     private static final List<ChatMessage> PROMPT = List.of(ChatMessage.system("extract"), ChatMessage.user("I am Ann"));
     private static final Function<JsonNode, String> NAME = json -> StructuredOutput.text(json, "name");
-
-    /** Answers {@code completeJson} with queued contents, or throws queued {@link ModelException}s. */
-    private static final class ScriptedModel implements ChatModel {
-        private final Deque<Object> script = new ArrayDeque<>();
-        private final List<String> schemaNames = new ArrayList<>();
-        private final List<ObjectNode> schemas = new ArrayList<>();
-        private final List<List<ChatMessage>> prompts = new ArrayList<>();
-
-        ScriptedModel then(Object replyOrFailure) {
-            script.addLast(replyOrFailure);
-            return this;
-        }
-
-        int calls() {
-            return prompts.size();
-        }
-
-        @Override
-        public String id() {
-            return "scripted";
-        }
-
-        @Override
-        public ModelReply complete(List<ChatMessage> messages) {
-            throw new AssertionError("structured output must use completeJson");
-        }
-
-        @Override
-        public ModelReply completeJson(List<ChatMessage> messages, String schemaName, ObjectNode schema) {
-            prompts.add(messages);
-            schemaNames.add(schemaName);
-            schemas.add(schema);
-            Object next = script.pollFirst();
-            if (next == null) {
-                throw new AssertionError("the model was called more often than scripted");
-            }
-            if (next instanceof ModelException failure) {
-                throw failure;
-            }
-            return new ModelReply((String) next, 10, 5);
-        }
-    }
 
     private static Optional<String> request(ScriptedModel model, int attempts) {
         return StructuredOutput.request(model, PROMPT, "person", SCHEMA, attempts, NAME, "test request");

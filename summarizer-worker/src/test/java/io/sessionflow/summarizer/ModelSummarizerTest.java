@@ -1,18 +1,13 @@
 package io.sessionflow.summarizer;
 
+import io.sessionflow.model.ScriptedModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.model.ChatMessage;
-import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelException;
-import io.sessionflow.model.ModelReply;
 import io.sessionflow.store.RunTurns;
 import io.sessionflow.store.SessionSummary;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,43 +17,6 @@ class ModelSummarizerTest {
     private static final List<RunTurns> RUNS = List.of(new RunTurns(3, "I am Ann.", "Hi Ann."), new RunTurns(4, "I like tea.", "Nice."));
     private static final SessionSummary PREVIOUS = new SessionSummary("s1", "Earlier talk.", List.of("talk"), 2,
             SummaryPrompt.VERSION, "scripted", Instant.parse("2024-05-01T10:00:00Z"));
-
-    /** Answers {@code completeJson} with queued contents, or throws queued {@link ModelException}s; records what it was asked. */
-    private static final class ScriptedModel implements ChatModel {
-        private final Deque<Object> script = new ArrayDeque<>();
-        final List<List<ChatMessage>> prompts = new ArrayList<>();
-        final List<String> schemaNames = new ArrayList<>();
-        final List<ObjectNode> schemas = new ArrayList<>();
-
-        ScriptedModel(Object... replies) {
-            script.addAll(List.of(replies));
-        }
-
-        @Override
-        public String id() {
-            return "openai:scripted";
-        }
-
-        @Override
-        public ModelReply complete(List<ChatMessage> messages) {
-            throw new AssertionError("the summarizer must ask for structured output");
-        }
-
-        @Override
-        public ModelReply completeJson(List<ChatMessage> messages, String schemaName, ObjectNode schema) {
-            prompts.add(messages);
-            schemaNames.add(schemaName);
-            schemas.add(schema);
-            Object next = script.pollFirst();
-            if (next == null) {
-                throw new AssertionError("the model was called more often than scripted");
-            }
-            if (next instanceof ModelException failure) {
-                throw failure;
-            }
-            return new ModelReply((String) next, 1, 1);
-        }
-    }
 
     @Test
     void shouldReportTheModelsId() {
