@@ -81,8 +81,7 @@ final class Pipeline implements AutoCloseable {
     RunWorker startRunWorker() {
         RunWorkerSettings workerSettings = RunWorkerSettings.read(env);
         env.check();
-        RunProcessor processor = track(new RunProcessor(database, components, models, workerSettings.backoff(),
-                workerSettings.runTimeout(), Clock.systemUTC()));
+        RunProcessor processor = track(new RunProcessor(database, components, models, workerSettings, metrics, Clock.systemUTC()));
         return track(new RunWorker(clients, processor, workerSettings, metrics).start());
     }
 

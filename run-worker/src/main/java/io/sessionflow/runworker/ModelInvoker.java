@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,21 +27,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls models so that a call can be abandoned: when the run is cancelled (seen in Postgres, so it
  * works whichever worker holds the run and whichever gateway took the cancel) or when the run's
- * deadline passes. The call's thread is interrupted; a provider that ignores the interruption
- * finishes in the background and its answer is thrown away.
+ * deadline passes. The call runs on a thread of its own, so the run can be let go even from a
+ * provider that ignores interruption (its late answer is thrown away); the run's thread just waits
+ * for the answer. One watcher, a few times a second, checks every call in flight at once: one query
+ * for cancellations, one pass over the deadlines, so a thousand waiting runs cost no wake-ups.
  */
 final class ModelInvoker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelInvoker.class);
-    private static final long CANCEL_POLL_MILLIS = 200;
+    private static final long WATCH_MILLIS = 200;
 
     private final Database database;
     private final Clock clock;
     private final RunStore runs = new RunStore();
     private final ExecutorService calls;
-    private final ScheduledExecutorService poller;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService watcher;
+    private final Map<String, Call> inFlight = new ConcurrentHashMap<>();
 
     ModelInvoker(Database database, Clock clock) {
         this.database = database;
@@ -51,12 +53,12 @@ final class ModelInvoker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "run-cancellations");
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "model-call-watcher");
             thread.setDaemon(true);
             return thread;
         });
-        poller.scheduleWithFixedDelay(this::pollCancellations, CANCEL_POLL_MILLIS, CANCEL_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        watcher.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Runs one model call for {@code runId}, abandoning it on cancellation or at the deadline. */
@@ -67,48 +69,59 @@ final class ModelInvoker implements AutoCloseable {
     /** @param onDelta receives the answer as the model streams it; null for a call that is not streamed */
     ModelReply call(ChatModel model, List<ChatMessage> messages, String runId, Instant deadline, Duration budget,
                     java.util.function.Consumer<String> onDelta) {
-        inFlight.add(runId);
-        Future<ModelReply> reply = calls.submit(() -> onDelta == null ? model.complete(messages) : model.stream(messages, onDelta));
-        try {
-            while (true) {
-                if (cancelled.contains(runId)) {
-                    reply.cancel(true);
-                    throw new RunCancelledException(runId);
-                }
-                long left = Duration.between(clock.instant(), deadline).toMillis();
-                if (left <= 0) {
-                    reply.cancel(true);
-                    throw new RunTimedOutException(budget);
-                }
-                try {
-                    return reply.get(Math.min(left, CANCEL_POLL_MILLIS), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    // check cancellation and the deadline again
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    throw new IllegalStateException("model call failed", e.getCause());
-                } catch (InterruptedException e) {
-                    reply.cancel(true);
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for the model", e);
-                }
+        if (!clock.instant().isBefore(deadline)) {
+            throw new RunTimedOutException(budget);
+        }
+        CompletableFuture<ModelReply> reply = new CompletableFuture<>();
+        Future<?> task = calls.submit(() -> {
+            try {
+                reply.complete(onDelta == null ? model.complete(messages) : model.stream(messages, onDelta));
+            } catch (Throwable e) {
+                reply.completeExceptionally(e);
             }
+        });
+        Call call = new Call(runId, deadline, budget, reply, task);
+        inFlight.put(runId, call);
+        try {
+            return reply.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("model call failed", e.getCause());
+        } catch (InterruptedException e) {
+            call.abandon(new IllegalStateException("interrupted while waiting for the model", e));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the model", e);
         } finally {
             inFlight.remove(runId);
-            cancelled.remove(runId);
         }
     }
 
-    /** One query for every run in flight on this worker, a few times a second. */
-    private void pollCancellations() {
+    /** Model calls waiting for their answer now. */
+    int callsInFlight() {
+        return inFlight.size();
+    }
+
+    /** Abandons the calls whose run passed its deadline, then those whose run was cancelled. */
+    private void watch() {
         if (inFlight.isEmpty()) {
             return;
         }
+        Instant now = clock.instant();
+        for (Call call : inFlight.values()) {
+            if (!now.isBefore(call.deadline())) {
+                call.abandon(new RunTimedOutException(call.budget()));
+            }
+        }
         try {
-            Set<String> now = database.withConnection(c -> runs.cancelledAmong(c, Set.copyOf(inFlight)));
-            cancelled.addAll(now);
+            Set<String> cancelled = database.withConnection(c -> runs.cancelledAmong(c, Set.copyOf(inFlight.keySet())));
+            for (String runId : cancelled) {
+                Call call = inFlight.get(runId);
+                if (call != null) {
+                    call.abandon(new RunCancelledException(runId));
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("could not check for cancelled runs: {}", e.getMessage());
         }
@@ -116,8 +129,18 @@ final class ModelInvoker implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        watcher.shutdownNow();
         calls.shutdownNow();
     }
 
+    /** A model call in flight, with what is needed to let go of it. */
+    private record Call(String runId, Instant deadline, Duration budget, CompletableFuture<ModelReply> reply, Future<?> task) {
+
+        /** The run gets {@code reason} at once; the call's thread is interrupted, and what it returns later is dropped. */
+        void abandon(RuntimeException reason) {
+            if (reply.completeExceptionally(reason)) {
+                task.cancel(true);
+            }
+        }
+    }
 }

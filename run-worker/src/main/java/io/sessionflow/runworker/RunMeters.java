@@ -37,6 +37,19 @@ final class RunMeters {
         Gauge.builder("sessionflow.runs.in_flight", inFlight, AtomicInteger::get).tag("worker", worker).register(registry);
     }
 
+    /** Model calls waiting for their answer: the concurrency that matters when models take seconds. */
+    static void modelCallsInFlight(MeterRegistry registry, java.util.function.IntSupplier calls) {
+        Gauge.builder("sessionflow.model.calls_in_flight", calls::getAsInt).register(registry);
+    }
+
+    /** Sizes of the group commits of one of the run's transactions ({@code start} or {@code commit}). */
+    static java.util.function.IntConsumer batchSizes(MeterRegistry registry, String transaction) {
+        io.micrometer.core.instrument.DistributionSummary sizes = io.micrometer.core.instrument.DistributionSummary
+                .builder("sessionflow.run.batch_size").description("runs per group commit").tag("transaction", transaction)
+                .register(registry);
+        return sizes::record;
+    }
+
     void record(RunOutcome outcome) {
         if (outcome instanceof RunOutcome.Completed done) {
             completed.increment();

@@ -3,6 +3,7 @@ package io.sessionflow.runworker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
@@ -16,7 +17,6 @@ import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.model.ModelException;
 import io.sessionflow.model.ModelReply;
 import io.sessionflow.run.Backoff;
-import io.sessionflow.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.session.ContextBlocks;
 import io.sessionflow.session.ContextBuilder;
@@ -28,7 +28,6 @@ import io.sessionflow.store.RunStatus;
 import io.sessionflow.store.RunStore;
 import io.sessionflow.store.Session;
 import io.sessionflow.store.SessionMemory;
-import io.sessionflow.store.SessionStore;
 import io.sessionflow.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,26 +57,29 @@ public final class RunProcessor implements AutoCloseable {
     private final ModelCatalog models;
     private final Backoff backoff;
     private final Clock clock;
-    private final SessionStore sessions = new SessionStore();
     private final RunStore runs = new RunStore();
-    private final RunRegistration registration = new RunRegistration(sessions, runs);
     private final TeamMembers teamMembers;
+    private final RunStarts starts;
+    private final RunCommits commits;
     private final ModelInvoker invoker;
     private final Duration runTimeout;
 
     /** @param runTimeout the whole run's time budget, retries included */
     private volatile RunEventSink events = RunEventSink.NONE;
 
-    public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, Backoff backoff, Duration runTimeout,
-                        Clock clock) {
+    public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, RunWorkerSettings settings,
+                        MeterRegistry registry, Clock clock) {
         this.database = Objects.requireNonNull(database, "null database");
         this.components = Objects.requireNonNull(components, "null components");
         this.models = Objects.requireNonNull(models, "null models");
-        this.backoff = Objects.requireNonNull(backoff, "null backoff");
+        this.backoff = settings.backoff();
         this.clock = Objects.requireNonNull(clock, "null clock");
-        this.runTimeout = Objects.requireNonNull(runTimeout, "null run timeout");
+        this.runTimeout = settings.runTimeout();
         this.invoker = new ModelInvoker(database, clock);
+        RunMeters.modelCallsInFlight(registry, invoker::callsInFlight);
         this.teamMembers = new TeamMembers(components, models);
+        this.starts = new RunStarts(database, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "start"));
+        this.commits = new RunCommits(database, teamMembers, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "commit"));
     }
 
     /** Where runs' progress is published as it happens (set by the worker that owns a producer). */
@@ -87,6 +89,8 @@ public final class RunProcessor implements AutoCloseable {
 
     @Override
     public void close() {
+        starts.close();
+        commits.close();
         invoker.close();
     }
 
@@ -148,19 +152,20 @@ public final class RunProcessor implements AutoCloseable {
 
     private RunOutcome execute(RunRequested request, ComponentDefinition component, Instant deadline) {
         ContextFlags flags = ContextFlags.of(component, request.overrides());
-        // One transaction: the session and run exist, the run is claimed (unless it is finished), and
-        // everything the run remembers of its session is read in the same round trips.
-        Loaded loaded = database.inTransaction(c -> {
-            Session registered = registration.register(c, request, component.sessionState());
-            if (!runs.claim(c, request.runId())) {
-                throw new RunAlreadyFinishedException();
-            }
-            return new Loaded(registered, SessionMemory.load(c, registered.sessionId(), flags.historyRunsToLoad(),
-                    component.addSessionSummaryToContext(), component.sessionContext()));
-        });
+        // One transaction, shared with other sessions' runs: the session and run exist, the run is
+        // claimed (unless it is finished), and everything the run remembers of its session is read.
+        RunStarts.Started started = starts.start(new RunStarts.Start(request, component.sessionState(), flags.historyRunsToLoad(),
+                component.addSessionSummaryToContext(), component.sessionContext()));
+        if (started instanceof RunStarts.Refused refused) {
+            throw refused.reason();
+        }
+        if (started instanceof RunStarts.AlreadyFinished) {
+            throw new RunAlreadyFinishedException();
+        }
+        RunStarts.Claimed loaded = (RunStarts.Claimed) started;
         Session session = loaded.session();
         events.started(request);
-        Instant started = clock.instant();
+        Instant startedAt = clock.instant();
         ObjectNode state = SessionState.apply(session.sessionState(), request.sessionState(), request.overwriteSessionState());
         List<ChatMessage> history = loaded.memory().history();
 
@@ -178,17 +183,17 @@ public final class RunProcessor implements AutoCloseable {
         List<ChatMessage> turns = List.of(messages.get(messages.size() - 1), ChatMessage.assistant(reply.content()));
         // What is stored with the run is measured up to its commit; the event adds the commit's own time.
         RunMetrics metrics = new RunMetrics(reply.inputTokens(), reply.outputTokens(), Duration.between(modelStart, modelEnd).toMillis(),
-                Duration.between(request.requestedAt(), modelEnd).toMillis(), Duration.between(request.requestedAt(), started).toMillis(), 0);
+                Duration.between(request.requestedAt(), modelEnd).toMillis(), Duration.between(request.requestedAt(), startedAt).toMillis(), 0);
 
-        int runIndex = database.inTransaction(c -> {
-            int index = sessions.recordRun(c, session.sessionId(), state, session.version())
-                    .orElseThrow(() -> new StaleSessionException(session.sessionId(), session.version()));
-            if (!runs.complete(c, request.runId(), index, reply.content(), turns, model.id(), metrics)) {
-                throw new RunAlreadyFinishedException();
-            }
-            teamMembers.store(c, runs, request, memberAnswers);
-            return index;
-        });
+        RunCommits.Committed committed = commits.commit(new RunCommits.Commit(request, session, state, reply.content(), turns, model.id(),
+                metrics, memberAnswers));
+        if (committed instanceof RunCommits.Stale) {
+            throw new StaleSessionException(session.sessionId(), session.version());
+        }
+        if (committed instanceof RunCommits.AlreadyFinished) {
+            throw new RunAlreadyFinishedException();
+        }
+        int runIndex = ((RunCommits.Stored) committed).runIndex();
         Instant finished = clock.instant();
         RunMetrics measured = new RunMetrics(metrics.inputTokens(), metrics.outputTokens(), metrics.modelLatencyMs(),
                 Duration.between(request.requestedAt(), finished).toMillis(), metrics.acceptToStartMs(),
@@ -204,9 +209,6 @@ public final class RunProcessor implements AutoCloseable {
         memory.context().ifPresent(context -> blocks.add(ContextBlocks.context(context)));
         memory.summary().ifPresent(summary -> blocks.add(ContextBlocks.summary(summary)));
         return blocks;
-    }
-
-    private record Loaded(Session session, SessionMemory memory) {
     }
 
     /** Stores the run as failed (when it is stored at all) and returns the event saying so. */

@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param maxBuffered    records read but not finished before the worker stops fetching more
  * @param shutdownGrace  how long stopping (or losing partitions) waits for runs in flight
  * @param runTimeout     a run's whole time budget, model calls and retries included
+ * @param dbWriters      batches each of the run's two transactions runs at once (each holds a connection)
+ * @param maxBatch       the most runs one group commit takes
  */
 public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff,
-                                Duration runTimeout) {
+                                Duration runTimeout, int dbWriters, int maxBatch) {
 
     public static RunWorkerSettings read(Env env) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", 256, 1, 10_000);
@@ -22,6 +24,8 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
                 env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * 4, 1, 1_000_000),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
                 new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", 4, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", 300, 1, 86_400)));
+                Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", 300, 1, 86_400)),
+                env.integer("SESSIONFLOW_WORKER_DB_WRITERS", 4, 1, 64),
+                env.integer("SESSIONFLOW_WORKER_MAX_BATCH", 256, 1, 10_000));
     }
 }

@@ -81,8 +81,8 @@ final class TeamMembers {
                     teamRun.sessionId(), teamRun.userId(), ComponentType.AGENT, answer.memberId(), teamRun.input(), null, false,
                     RunOverrides.NONE, teamRun.requestedAt());
             runs.insertPending(connection, memberRun, teamRun.runId());
-            runs.complete(connection, memberRun.runId(), null, answer.reply().content(), answer.turns(), answer.model(),
-                    new RunMetrics(answer.reply().inputTokens(), answer.reply().outputTokens(), answer.latencyMs(), answer.latencyMs()));
+            runs.complete(connection, new RunStore.Completion(memberRun.runId(), null, answer.reply().content(), answer.turns(), answer.model(),
+                    new RunMetrics(answer.reply().inputTokens(), answer.reply().outputTokens(), answer.latencyMs(), answer.latencyMs())));
         }
     }
 }

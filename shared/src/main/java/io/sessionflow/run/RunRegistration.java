@@ -36,7 +36,8 @@ public final class RunRegistration {
         return session;
     }
 
-    static void checkOwnership(Session session, RunRequested request) {
+    /** @throws SessionMismatchException when the session is another user's, or another component's */
+    public static void checkOwnership(Session session, RunRequested request) {
         if (!Objects.equals(session.userId(), request.userId())) {
             throw new SessionMismatchException(SessionMismatchException.Kind.OTHER_USER,
                     "session " + request.sessionId() + " not found");

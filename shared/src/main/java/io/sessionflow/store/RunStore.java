@@ -11,8 +11,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads and writes run rows. A run is inserted once and finished once; nothing reads a session's whole history. */
 public final class RunStore {
@@ -107,37 +110,97 @@ public final class RunStore {
     }
 
     /**
-     * Claims an unfinished run for execution (pending, or running after a worker died mid-run).
-     * @return false when the run is already finished: its stored outcome stands
+     * Claims top-level runs for execution in one statement: a run not stored yet (published straight
+     * to the topic) is stored as running; a stored one is claimed if it is unfinished (pending, or
+     * running after a worker died mid-run).
+     *
+     * @return the ids claimed; a run left out is finished already and its stored outcome stands
      */
-    public boolean claim(Connection connection, String runId) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE runs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
-                 WHERE run_id = ? AND status IN ('pending', 'running')""")) {
-            update.setString(1, runId);
-            return update.executeUpdate() == 1;
+    public Set<String> claimAll(Connection connection, List<RunRequested> requests) throws SQLException {
+        Set<String> claimed = new HashSet<>();
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO runs (run_id, session_id, user_id, component_type, component_id, status, input, created_at, started_at)
+                SELECT r.run_id, r.session_id, r.user_id, r.component_type, r.component_id, 'running', CAST(r.input AS jsonb), r.created_at, now()
+                  FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                              CAST(? AS text[]), CAST(? AS timestamptz[]))
+                       AS r(run_id, session_id, user_id, component_type, component_id, input, created_at)
+                ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = COALESCE(runs.started_at, now()), updated_at = now()
+                 WHERE runs.status IN ('pending', 'running')
+                RETURNING run_id""")) {
+            upsert.setArray(1, connection.createArrayOf("text", requests.stream().map(RunRequested::runId).toArray()));
+            upsert.setArray(2, connection.createArrayOf("text", requests.stream().map(RunRequested::sessionId).toArray()));
+            upsert.setArray(3, connection.createArrayOf("text", requests.stream().map(RunRequested::userId).toArray()));
+            upsert.setArray(4, connection.createArrayOf("text", requests.stream().map(r -> r.componentType().wireName()).toArray()));
+            upsert.setArray(5, connection.createArrayOf("text", requests.stream().map(RunRequested::componentId).toArray()));
+            upsert.setArray(6, connection.createArrayOf("text", requests.stream().map(r -> Json.toText(inputOf(r))).toArray()));
+            upsert.setArray(7, connection.createArrayOf("timestamptz",
+                    requests.stream().map(r -> java.sql.Timestamp.from(r.requestedAt())).toArray()));
+            try (ResultSet rs = upsert.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(rs.getString(1));
+                }
+            }
         }
+        return claimed;
     }
 
     /**
-     * Finishes an unfinished run as completed. Member runs of a team pass a null index: only
-     * top-level runs are numbered. @return whether the run was unfinished (and is now completed)
+     * Locks those of the runs that are unfinished until the transaction ends, so that nothing (a
+     * cancel) finishes them meanwhile. @return the ids locked
      */
-    public boolean complete(Connection connection, String runId, Integer runIndex, String content, List<ChatMessage> turns,
-                            String model, RunMetrics metrics) throws SQLException {
+    public Set<String> lockUnfinished(Connection connection, Collection<String> runIds) throws SQLException {
+        return ids(connection, "SELECT run_id FROM runs WHERE run_id = ANY (?) AND status IN ('pending', 'running') FOR UPDATE", runIds);
+    }
+
+    private static Set<String> ids(Connection connection, String sql, Collection<String> runIds) throws SQLException {
+        Set<String> ids = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("text", runIds.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** A run's result, to store as it completes. Member runs of a team have a null index: only top-level runs are numbered. */
+    public record Completion(String runId, Integer runIndex, String content, List<ChatMessage> turns, String model, RunMetrics metrics) {
+    }
+
+    /** Finishes an unfinished run as completed. @return whether the run was unfinished (and is now completed) */
+    public boolean complete(Connection connection, Completion completion) throws SQLException {
+        return completeAll(connection, List.of(completion))[0];
+    }
+
+    /** {@link #complete} for many runs in one round trip (a JDBC batch). @return per run, whether it was unfinished */
+    public boolean[] completeAll(Connection connection, List<Completion> completions) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE runs SET status = 'completed', run_index = ?, content = ?, messages = CAST(? AS jsonb), model = ?,
                                 metrics = CAST(? AS jsonb), completed_at = now(), updated_at = now(),
                                 started_at = COALESCE(started_at, now())
                  WHERE run_id = ? AND status IN ('pending', 'running')""")) {
-            update.setObject(1, runIndex, java.sql.Types.INTEGER);
-            update.setString(2, content);
-            update.setString(3, Json.toText(turns));
-            update.setString(4, model);
-            update.setString(5, Json.toText(metrics));
-            update.setString(6, runId);
-            return update.executeUpdate() == 1;
+            for (Completion completion : completions) {
+                update.setObject(1, completion.runIndex(), java.sql.Types.INTEGER);
+                update.setString(2, completion.content());
+                update.setString(3, Json.toText(completion.turns()));
+                update.setString(4, completion.model());
+                update.setString(5, Json.toText(completion.metrics()));
+                update.setString(6, completion.runId());
+                update.addBatch();
+            }
+            return eachChangedOneRow(update.executeBatch());
         }
+    }
+
+    /** A JDBC batch's update counts as "this statement changed its row". */
+    static boolean[] eachChangedOneRow(int[] counts) {
+        boolean[] changed = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            changed[i] = counts[i] == 1;
+        }
+        return changed;
     }
 
     /** Finishes an unfinished run as failed or cancelled. @return whether it was unfinished */

@@ -9,9 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /** Reads and writes session rows. Every value is bound as a parameter. */
 public final class SessionStore {
@@ -20,19 +22,31 @@ public final class SessionStore {
             session_id, session_type, user_id, component_id, session_name, session_state, metadata,
             run_count, version, created_at, updated_at""";
 
+    /** A session to create with its component's default state, unless it exists. */
+    public record NewSession(String sessionId, ComponentType type, String userId, String componentId, ObjectNode defaultState) {
+    }
+
     /** Creates the session with the component's default state unless it exists; the existing row is never touched. */
     public void createIfAbsent(Connection connection, String sessionId, ComponentType type, String userId,
                                String componentId, ObjectNode defaultState) throws SQLException {
+        createAllIfAbsent(connection, List.of(new NewSession(sessionId, type, userId, componentId, defaultState)));
+    }
+
+    /** {@link #createIfAbsent} for many sessions in one round trip (a JDBC batch). */
+    public void createAllIfAbsent(Connection connection, List<NewSession> sessions) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO sessions (session_id, session_type, user_id, component_id, session_state)
                 VALUES (?, ?, ?, ?, CAST(? AS jsonb))
                 ON CONFLICT (session_id) DO NOTHING""")) {
-            insert.setString(1, sessionId);
-            insert.setString(2, type.wireName());
-            insert.setString(3, userId);
-            insert.setString(4, componentId);
-            insert.setString(5, Json.toText(defaultState));
-            insert.executeUpdate();
+            for (NewSession session : sessions) {
+                insert.setString(1, session.sessionId());
+                insert.setString(2, session.type().wireName());
+                insert.setString(3, session.userId());
+                insert.setString(4, session.componentId());
+                insert.setString(5, Json.toText(session.defaultState()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 
@@ -45,24 +59,46 @@ public final class SessionStore {
         }
     }
 
+    /** The sessions with these ids that exist, by id, read in one round trip. */
+    public Map<String, Session> findAll(Connection connection, Collection<String> sessionIds) throws SQLException {
+        Map<String, Session> found = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ANY (?)")) {
+            select.setArray(1, connection.createArrayOf("text", sessionIds.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    Session session = read(rs);
+                    found.put(session.sessionId(), session);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A finished run to record on its session: the new state, fenced by the version the run read. */
+    public record RecordedRun(String sessionId, ObjectNode newState, long expectedVersion) {
+    }
+
     /**
-     * Records one finished run on the session: the new state, one more run, the next version. Fenced:
-     * nothing changes unless the row is still at {@code expectedVersion}.
+     * Records finished runs on their sessions, one round trip for all of them: each session gets its
+     * new state, one more run and the next version. Fenced: a session no longer at the expected
+     * version is left alone. Every change to {@code run_count} bumps {@code version}, so a session
+     * that was still at the expected version had the run count its run read: the run's index is
+     * that count plus one.
      *
-     * @return the run index the finished run takes, or empty when the session moved on (a stale writer)
+     * @return per run, whether its session was recorded (false: a stale writer)
      */
-    public OptionalInt recordRun(Connection connection, String sessionId, ObjectNode newState, long expectedVersion) throws SQLException {
+    public boolean[] recordRuns(Connection connection, List<RecordedRun> runs) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE sessions
                    SET session_state = CAST(? AS jsonb), run_count = run_count + 1, version = version + 1, updated_at = now()
-                 WHERE session_id = ? AND version = ?
-                RETURNING run_count""")) {
-            update.setString(1, Json.toText(newState));
-            update.setString(2, sessionId);
-            update.setLong(3, expectedVersion);
-            try (ResultSet rs = update.executeQuery()) {
-                return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
+                 WHERE session_id = ? AND version = ?""")) {
+            for (RecordedRun run : runs) {
+                update.setString(1, Json.toText(run.newState()));
+                update.setString(2, run.sessionId());
+                update.setLong(3, run.expectedVersion());
+                update.addBatch();
             }
+            return RunStore.eachChangedOneRow(update.executeBatch());
         }
     }
 

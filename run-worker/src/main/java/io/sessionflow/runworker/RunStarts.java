@@ -1,0 +1,96 @@
+package io.sessionflow.runworker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.event.RunRequested;
+import io.sessionflow.run.RunRegistration;
+import io.sessionflow.run.SessionMismatchException;
+import io.sessionflow.store.Database;
+import io.sessionflow.store.GroupCommit;
+import io.sessionflow.store.RunStore;
+import io.sessionflow.store.Session;
+import io.sessionflow.store.SessionMemory;
+import io.sessionflow.store.SessionStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * The first of a run's two transactions, group-committed across sessions: the session exists (made
+ * with the component's default state if new) and is the requester's, the run is stored and claimed,
+ * and what the run remembers of its session is read. A batch of any size takes four statements.
+ */
+final class RunStarts implements AutoCloseable {
+
+    /** A run to start, with what its component asks to read of the session. */
+    record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
+    }
+
+    /** How starting a run turned out. */
+    sealed interface Started {
+    }
+
+    /** Claimed: the session as stored and what the run remembers of it. */
+    record Claimed(Session session, SessionMemory memory) implements Started {
+    }
+
+    /** The session belongs to another user or component; nothing was stored for the run. */
+    record Refused(SessionMismatchException reason) implements Started {
+    }
+
+    /** The run is finished already (cancelled, or completed by an earlier delivery): its outcome stands. */
+    record AlreadyFinished() implements Started {
+    }
+
+    private final SessionStore sessions = new SessionStore();
+    private final RunStore runs = new RunStore();
+    private final GroupCommit<Start, Started> batches;
+
+    RunStarts(Database database, int writers, int maxBatch, IntConsumer batchSizes) {
+        this.batches = new GroupCommit<>("run-starts", starts -> database.inTransaction(c -> startAll(c, starts)), writers, maxBatch,
+                batchSizes);
+    }
+
+    Started start(Start start) {
+        return batches.run(start);
+    }
+
+    @Override
+    public void close() {
+        batches.close();
+    }
+
+    List<Started> startAll(Connection c, List<Start> starts) throws SQLException {
+        sessions.createAllIfAbsent(c, starts.stream().map(s -> new SessionStore.NewSession(s.request().sessionId(),
+                s.request().componentType(), s.request().userId(), s.request().componentId(), s.defaultState())).toList());
+        Map<String, Session> stored = sessions.findAll(c, starts.stream().map(s -> s.request().sessionId()).toList());
+        Started[] results = new Started[starts.size()];
+        List<Start> owned = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            RunRequested request = starts.get(i).request();
+            try {
+                RunRegistration.checkOwnership(stored.get(request.sessionId()), request);
+                owned.add(starts.get(i));
+            } catch (SessionMismatchException e) {
+                results[i] = new Refused(e);
+            }
+        }
+        Set<String> claimed = runs.claimAll(c, owned.stream().map(Start::request).toList());
+        Map<String, SessionMemory> memories = SessionMemory.loadAll(c, owned.stream()
+                .filter(s -> claimed.contains(s.request().runId()))
+                .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext()))
+                .toList());
+        for (int i = 0; i < starts.size(); i++) {
+            if (results[i] == null) {
+                RunRequested request = starts.get(i).request();
+                results[i] = claimed.contains(request.runId())
+                        ? new Claimed(stored.get(request.sessionId()), memories.get(request.sessionId()))
+                        : new AlreadyFinished();
+            }
+        }
+        return List.of(results);
+    }
+}

@@ -1,0 +1,164 @@
+package io.sessionflow.runworker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.config.DatabaseSettings;
+import io.sessionflow.embedded.EmbeddedPostgresServer;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.RunInput;
+import io.sessionflow.event.RunMetrics;
+import io.sessionflow.event.RunOverrides;
+import io.sessionflow.event.RunRequested;
+import io.sessionflow.json.Json;
+import io.sessionflow.model.ChatMessage;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.model.SyntheticModel;
+import io.sessionflow.store.Database;
+import io.sessionflow.store.RunRecord;
+import io.sessionflow.store.RunStatus;
+import io.sessionflow.store.RunStore;
+import io.sessionflow.store.Session;
+import io.sessionflow.store.SessionStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run-worker's two group-committed transactions against a real Postgres: in one batch, each
+ * run gets its own outcome and the others' troubles (a foreign session, a cancel, a PATCH) do not
+ * spill over onto it.
+ */
+class GroupCommittedRunsIT {
+
+    private static EmbeddedPostgresServer postgres;
+    private static Database database;
+    private static RunStarts starts;
+    private static RunCommits commits;
+    private final SessionStore sessions = new SessionStore();
+    private final RunStore runs = new RunStore();
+
+    @BeforeAll
+    static void start() {
+        postgres = EmbeddedPostgresServer.start();
+        database = Database.open(new DatabaseSettings(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4), "batches-test");
+        starts = new RunStarts(database, 1, 100, size -> { });
+        commits = new RunCommits(database, new TeamMembers(ComponentRegistry.builtIn(), ModelCatalog.fixed(new SyntheticModel(Duration.ZERO))),
+                1, 100, size -> { });
+    }
+
+    @AfterAll
+    static void stop() {
+        starts.close();
+        commits.close();
+        database.close();
+        postgres.close();
+    }
+
+    @Test
+    void oneStartBatchCreatesClaimsAndLoadsEachRunAndRefusesOnlyTheForeignSession() {
+        String prefix = UUID.randomUUID().toString();
+        RunRequested earlierOfBob = request(prefix + "-bob", "bob");
+        starts.start(start(earlierOfBob));
+        RunRequested fresh = request(prefix + "-new", "alice");
+        RunRequested foreign = request(prefix + "-bob", "alice");
+        RunRequested again = request(prefix + "-again", "alice");
+        starts.start(start(again));
+        database.withConnection(c -> runs.finishUnsuccessfully(c, again.runId(), RunStatus.CANCELLED, "cancelled by test"));
+
+        List<RunStarts.Started> started = database.inTransaction(c -> starts.startAll(c, List.of(start(fresh), start(foreign), start(again))));
+
+        assertThat(started.get(0)).isInstanceOfSatisfying(RunStarts.Claimed.class, claimed -> {
+            assertThat(claimed.session().userId()).isEqualTo("alice");
+            assertThat(claimed.session().sessionState()).isEqualTo(Json.object().put("step", 0));
+            assertThat(claimed.memory().history()).isEmpty();
+        });
+        assertThat(started.get(1)).isInstanceOf(RunStarts.Refused.class);
+        assertThat(started.get(2)).isInstanceOf(RunStarts.AlreadyFinished.class);
+        assertThat(find(fresh).status()).isEqualTo(RunStatus.RUNNING);
+        java.util.Optional<RunRecord> foreignRun = database.withConnection(c -> runs.find(c, foreign.runId()));
+        assertThat(foreignRun).isEmpty();
+        assertThat(find(again).status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
+    void oneCommitBatchStoresTheGoodRunAndLeavesTheCancelledAndTheStaleOnesUntouched() {
+        String prefix = UUID.randomUUID().toString();
+        RunRequested good = request(prefix + "-good", "alice");
+        RunRequested cancelled = request(prefix + "-cancelled", "alice");
+        RunRequested stale = request(prefix + "-stale", "alice");
+        Session goodSession = claimed(good);
+        Session cancelledSession = claimed(cancelled);
+        Session staleSession = claimed(stale);
+        database.withConnection(c -> runs.finishUnsuccessfully(c, cancelled.runId(), RunStatus.CANCELLED, "cancelled by test"));
+        database.withConnection(c -> sessions.update(c, staleSession.sessionId(), null, Json.object().put("patched", true), null));
+
+        List<RunCommits.Committed> committed = database.inTransaction(c -> commits.commitAll(c, List.of(
+                commit(good, goodSession), commit(cancelled, cancelledSession), commit(stale, staleSession))));
+
+        assertThat(committed).containsExactly(new RunCommits.Stored(1), new RunCommits.AlreadyFinished(), new RunCommits.Stale());
+        RunRecord stored = find(good);
+        assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(stored.runIndex()).isEqualTo(1);
+        assertThat(stored.content()).isEqualTo("answer to " + good.runId());
+        Session afterGood = session(goodSession);
+        assertThat(afterGood.runCount()).isEqualTo(1);
+        assertThat(afterGood.version()).isEqualTo(goodSession.version() + 1);
+        assertThat(afterGood.sessionState()).isEqualTo(Json.object().put("step", 1));
+
+        assertThat(find(cancelled).status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(session(cancelledSession).runCount()).isZero();
+        assertThat(session(cancelledSession).version()).isEqualTo(cancelledSession.version());
+
+        assertThat(find(stale).status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(session(staleSession).sessionState()).isEqualTo(Json.object().put("patched", true));
+        assertThat(session(staleSession).runCount()).isZero();
+    }
+
+    @Test
+    void runIndexesFollowEachSessionsOwnCountAcrossBatches() {
+        String sessionId = UUID.randomUUID().toString();
+        for (int expected = 1; expected <= 3; expected++) {
+            RunRequested request = request(sessionId, "alice");
+            Session session = claimed(request);
+            assertThat(commits.commit(commit(request, session))).isEqualTo(new RunCommits.Stored(expected));
+            assertThat(find(request).runIndex()).isEqualTo(expected);
+        }
+        RunRequested fourth = request(sessionId, "alice");
+        RunStarts.Claimed claimed = (RunStarts.Claimed) starts.start(start(fourth));
+        assertThat(claimed.memory().history()).hasSize(4); // the last two runs' turns: user and assistant each
+        assertThat(claimed.memory().history().get(3).content()).startsWith("answer to ");
+    }
+
+    private Session claimed(RunRequested request) {
+        return ((RunStarts.Claimed) starts.start(start(request))).session();
+    }
+
+    private static RunStarts.Start start(RunRequested request) {
+        return new RunStarts.Start(request, Json.object().put("step", 0), 2, true, true);
+    }
+
+    private static RunCommits.Commit commit(RunRequested request, Session session) {
+        String answer = "answer to " + request.runId();
+        return new RunCommits.Commit(request, session, Json.object().put("step", session.runCount() + 1), answer,
+                List.of(ChatMessage.user(request.input().message()), ChatMessage.assistant(answer)), "synthetic:0ms",
+                new RunMetrics(1, 1, 0, 0), List.of());
+    }
+
+    private static RunRequested request(String sessionId, String userId) {
+        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, ComponentType.AGENT,
+                "bench-agent", new RunInput("hello"), null, false, RunOverrides.NONE, Instant.now());
+    }
+
+    private RunRecord find(RunRequested request) {
+        return database.withConnection(c -> runs.find(c, request.runId())).orElseThrow();
+    }
+
+    private Session session(Session before) {
+        return database.withConnection(c -> sessions.find(c, before.sessionId())).orElseThrow();
+    }
+}
