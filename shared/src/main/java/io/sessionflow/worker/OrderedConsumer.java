@@ -43,6 +43,12 @@ public final class OrderedConsumer<V> implements AutoCloseable {
     public static final String DLQ_OFFSET = "sessionflow.dlq.source.offset";
 
     private static final Logger log = LoggerFactory.getLogger(OrderedConsumer.class);
+    /**
+     * How often finished offsets are committed while running. Committing after every poll costs the
+     * broker a write per poll per group; a record finished but not yet committed is only delivered
+     * again after a crash, and every handler here is idempotent on redelivery.
+     */
+    private static final long COMMIT_INTERVAL_NANOS = 200_000_000L;
 
     private final String name;
     private final Topic<V> topic;
@@ -58,6 +64,7 @@ public final class OrderedConsumer<V> implements AutoCloseable {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Thread pollThread;
     private volatile boolean running = true;
+    private long lastCommit = System.nanoTime();
 
     /**
      * @param sessionOf   the session id of a value: the record's key must equal it
@@ -116,7 +123,10 @@ public final class OrderedConsumer<V> implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     dispatch(record);
                 }
-                commit(false);
+                if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                    commit(false);
+                    lastCommit = System.nanoTime();
+                }
             }
         } catch (WakeupException e) {
             // close() woke the consumer: fall through to the graceful drain.
