@@ -36,6 +36,7 @@ public final class Gateway implements AutoCloseable {
     private final ComponentRegistry components;
     private final Router router;
     private KafkaProducer<String, byte[]> producer;
+    private RunAcceptor acceptor;
     private CompletionWaiter waiter;
     private JobRunner jobRunner;
     private Backlog backlog;
@@ -66,8 +67,8 @@ public final class Gateway implements AutoCloseable {
         if (webhooks.enabled()) {
             dispatcher = new WebhookDispatcher(database, components, webhooks, clients).start();
         }
-        new RunsApi(new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks.enabled()),
-                waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
+        acceptor = new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks.enabled());
+        new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
         new SessionsApi(database, components, settings).register(router);
         new ReprocessApi(database, components, Clock.systemUTC(), clients.topics().prefix()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),
@@ -114,6 +115,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (jobRunner != null) {
             jobRunner.close();
+        }
+        if (acceptor != null) {
+            acceptor.close();
         }
         if (dispatcher != null) {
             dispatcher.close();

@@ -10,6 +10,7 @@ import io.sessionflow.kafka.Topic;
 import io.sessionflow.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.Database;
+import io.sessionflow.store.GroupCommit;
 import io.sessionflow.store.IdempotencyStore;
 import io.sessionflow.store.RunRecord;
 import io.sessionflow.store.RunStatus;
@@ -30,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * Durable acceptance: a run is stored as pending in Postgres, then published, and only when Kafka
  * has acknowledged the record is it accepted. If the publish fails, the stored run is marked failed
  * and the caller gets a 503, so no accepted run is ever left without a request on the topic.
+ * Requests arriving together are stored together ({@link GroupCommit}): three statements per batch.
  */
-final class RunAcceptor {
+final class RunAcceptor implements AutoCloseable {
+
+    /** Batches stored at once; each holds a database connection while it runs. */
+    private static final int WRITERS = 4;
+    private static final int MAX_BATCH = 256;
 
     private static final Logger log = LoggerFactory.getLogger(RunAcceptor.class);
 
@@ -45,6 +51,7 @@ final class RunAcceptor {
     private final RunRegistration registration = new RunRegistration(new SessionStore(), runs);
 
     private final boolean webhooksEnabled;
+    private final GroupCommit<RunRegistration.Registration, RunRegistration.SessionCheck> registrations;
 
     RunAcceptor(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<RunRequested> topic, Clock clock,
                 boolean webhooksEnabled) {
@@ -54,6 +61,13 @@ final class RunAcceptor {
         this.producer = producer;
         this.topic = topic;
         this.clock = clock;
+        this.registrations = new GroupCommit<>("run-accepts", batch -> database.inTransaction(c -> registration.registerAll(c, batch)),
+                WRITERS, MAX_BATCH, size -> { });
+    }
+
+    @Override
+    public void close() {
+        registrations.close();
     }
 
     /** Validates against the configuration and builds the request; nothing is stored yet. */
@@ -86,17 +100,15 @@ final class RunAcceptor {
         ComponentDefinition component = components.find(request.componentType(), request.componentId()).orElseThrow();
         Accepted accepted;
         try {
-            accepted = database.inTransaction(c -> {
-                if (key != null) {
-                    Optional<IdempotencyStore.Claim> claim = idempotency.claim(c, key.scope(), key.key(), key.requestHash(), request.runId());
-                    if (claim.isPresent()) {
-                        if (!claim.get().requestHash().equals(key.requestHash())) {
-                            throw new ApiException(409, "idempotency_conflict",
-                                    "this Idempotency-Key was used for a different request", "Idempotency-Key");
-                        }
-                        RunRecord earlier = runs.find(c, claim.get().runId()).orElseThrow();
-                        return new Accepted(earlier.runId(), earlier.sessionId(), false);
+            accepted = key == null ? register(request, component) : database.inTransaction(c -> {
+                Optional<IdempotencyStore.Claim> claim = idempotency.claim(c, key.scope(), key.key(), key.requestHash(), request.runId());
+                if (claim.isPresent()) {
+                    if (!claim.get().requestHash().equals(key.requestHash())) {
+                        throw new ApiException(409, "idempotency_conflict",
+                                "this Idempotency-Key was used for a different request", "Idempotency-Key");
                     }
+                    RunRecord earlier = runs.find(c, claim.get().runId()).orElseThrow();
+                    return new Accepted(earlier.runId(), earlier.sessionId(), false);
                 }
                 registration.register(c, request, component.sessionState());
                 return new Accepted(request.runId(), request.sessionId(), true);
@@ -110,6 +122,15 @@ final class RunAcceptor {
             publish(request);
         }
         return accepted;
+    }
+
+    /** Without an idempotency key the run is stored in a batch shared with other requests. */
+    private Accepted register(RunRequested request, ComponentDefinition component) {
+        RunRegistration.SessionCheck check = registrations.run(new RunRegistration.Registration(request, component.sessionState()));
+        if (check.refused()) {
+            throw check.refusal();
+        }
+        return new Accepted(request.runId(), request.sessionId(), true);
     }
 
     private void publish(RunRequested request) {

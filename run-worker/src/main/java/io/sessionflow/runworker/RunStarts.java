@@ -45,8 +45,8 @@ final class RunStarts implements AutoCloseable {
     record AlreadyFinished() implements Started {
     }
 
-    private final SessionStore sessions = new SessionStore();
     private final RunStore runs = new RunStore();
+    private final RunRegistration registration = new RunRegistration(new SessionStore(), runs);
     private final GroupCommit<Start, Started> batches;
 
     RunStarts(Database database, int writers, int maxBatch, IntConsumer batchSizes) {
@@ -64,18 +64,12 @@ final class RunStarts implements AutoCloseable {
     }
 
     List<Started> startAll(Connection c, List<Start> starts) throws SQLException {
-        sessions.createAllIfAbsent(c, starts.stream().map(s -> new SessionStore.NewSession(s.request().sessionId(),
-                s.request().componentType(), s.request().userId(), s.request().componentId(), s.defaultState())).toList());
-        Map<String, Session> stored = sessions.findAll(c, starts.stream().map(s -> s.request().sessionId()).toList());
-        Started[] results = new Started[starts.size()];
+        List<RunRegistration.SessionCheck> checks = registration.ensureSessions(c, starts.stream()
+                .map(s -> new RunRegistration.Registration(s.request(), s.defaultState())).toList());
         List<Start> owned = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
-            RunRequested request = starts.get(i).request();
-            try {
-                RunRegistration.checkOwnership(stored.get(request.sessionId()), request);
+            if (!checks.get(i).refused()) {
                 owned.add(starts.get(i));
-            } catch (SessionMismatchException e) {
-                results[i] = new Refused(e);
             }
         }
         Set<String> claimed = runs.claimAll(c, owned.stream().map(Start::request).toList());
@@ -83,14 +77,18 @@ final class RunStarts implements AutoCloseable {
                 .filter(s -> claimed.contains(s.request().runId()))
                 .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext()))
                 .toList());
+        List<Started> results = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
-            if (results[i] == null) {
-                RunRequested request = starts.get(i).request();
-                results[i] = claimed.contains(request.runId())
-                        ? new Claimed(stored.get(request.sessionId()), memories.get(request.sessionId()))
-                        : new AlreadyFinished();
+            RunRequested request = starts.get(i).request();
+            RunRegistration.SessionCheck check = checks.get(i);
+            if (check.refused()) {
+                results.add(new Refused(check.refusal()));
+            } else if (claimed.contains(request.runId())) {
+                results.add(new Claimed(check.session(), memories.get(request.sessionId())));
+            } else {
+                results.add(new AlreadyFinished());
             }
         }
-        return List.of(results);
+        return results;
     }
 }

@@ -42,6 +42,26 @@ public final class RunStore {
         }
     }
 
+    /** Stores top-level runs as pending unless they are stored already, in one round trip (a JDBC batch). */
+    public void insertAllPending(Connection connection, List<RunRequested> requests) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO runs (run_id, session_id, user_id, component_type, component_id, status, input, created_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', CAST(? AS jsonb), ?)
+                ON CONFLICT (run_id) DO NOTHING""")) {
+            for (RunRequested request : requests) {
+                insert.setString(1, request.runId());
+                insert.setString(2, request.sessionId());
+                insert.setString(3, request.userId());
+                insert.setString(4, request.componentType().wireName());
+                insert.setString(5, request.componentId());
+                insert.setString(6, Json.toText(inputOf(request)));
+                insert.setTimestamp(7, java.sql.Timestamp.from(request.requestedAt()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
     public Optional<RunRecord> find(Connection connection, String runId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE run_id = ?")) {
             select.setString(1, runId);
