@@ -53,13 +53,17 @@ public final class KafkaClients {
         return settings.topics();
     }
 
-    /** acks=all and idempotent: a record the broker acknowledged is durable and written once. */
+    /**
+     * acks=all and idempotent: a record the broker acknowledged is durable and written once. Batching
+     * (linger, compression) may be tuned in {@code KAFKA_CLIENT_PROPERTIES}; the guarantees may not.
+     */
     public KafkaProducer<String, byte[]> producer(String clientId) {
-        Map<String, Object> config = base(clientId);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.putAll(base(clientId));
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
