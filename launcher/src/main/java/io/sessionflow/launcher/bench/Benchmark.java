@@ -90,9 +90,11 @@ public final class Benchmark {
             row("pg_ceiling_ratio (end-to-end / ceiling)", String.format(Locale.ROOT, "%.2f", ratio));
 
             say("latency at half of the throughput...");
-            HttpLoad.Result half = http.openLoop(max / 2, step.multipliedBy(2), pool);
+            String halfPrefix = "bench-half-" + UUID.randomUUID().toString().substring(0, 6);
+            HttpLoad.Result half = http.openLoop(max / 2, step.multipliedBy(2), () -> halfPrefix + "-" + ThreadLocalRandom.current().nextInt(2000));
             row("latency accept→completed at " + fmt(half.offered()) + " runs/s", "p50 " + ms(half.latency().p50()) + ", p95 "
                     + ms(half.latency().p95()) + ", p99 " + ms(half.latency().p99()));
+            stages(halfPrefix);
 
             say("growth with offered load...");
             ArrayNode loadCurve = json.putArray("offered_load");
@@ -172,6 +174,31 @@ public final class Benchmark {
         }
         long last = ids.stream().map(clock::completedAt).filter(java.util.Objects::nonNull).mapToLong(Long::longValue).max().orElse(start);
         return ids.stream().filter(id -> clock.completedAt(id) != null).count() / ((last - start) / 1e9);
+    }
+
+    /**
+     * Where the latency goes, from the rows themselves: accepted → claimed by a worker (the queue:
+     * publish, fetch, a free lane, the start batch) and claimed → committed (model and commit batch).
+     */
+    private void stages(String sessionPrefix) {
+        double[] stages = target.database().withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("""
+                    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),
+                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at)),
+                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at))
+                      FROM runs WHERE session_id LIKE ? AND status = 'completed'""")) {
+                select.setString(1, sessionPrefix + "-%");
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return new double[] {rs.getDouble(1) * 1000, rs.getDouble(2) * 1000, rs.getDouble(3) * 1000, rs.getDouble(4) * 1000};
+                }
+            }
+        });
+        row("  accepted → claimed by a worker", "p50 " + ms(stages[0]) + ", p99 " + ms(stages[1]));
+        row("  claimed → committed", "p50 " + ms(stages[2]) + ", p99 " + ms(stages[3]));
+        json.put("accept_to_claim_p50_ms", round(stages[0])).put("accept_to_claim_p99_ms", round(stages[1]))
+                .put("claim_to_commit_p50_ms", round(stages[2])).put("claim_to_commit_p99_ms", round(stages[3]));
     }
 
     /** Median per-run latency of the last 50 of 1,000 runs on one session over that of its first 50. */

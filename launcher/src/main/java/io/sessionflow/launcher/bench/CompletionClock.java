@@ -19,6 +19,7 @@ final class CompletionClock implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Long> completedAt = new ConcurrentHashMap<>();
+    private final Map<String, Double> latencyMs = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -42,9 +43,14 @@ final class CompletionClock implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
+                    java.time.Instant seen = java.time.Instant.now();
                     try {
-                        completedAt.putIfAbsent(Json.MAPPER.readTree(record.value()).path("run_id").asText(), now);
-                    } catch (IOException e) {
+                        com.fasterxml.jackson.databind.JsonNode completed = Json.MAPPER.readTree(record.value());
+                        String runId = completed.path("run_id").asText();
+                        completedAt.putIfAbsent(runId, now);
+                        latencyMs.putIfAbsent(runId, java.time.Duration.between(
+                                java.time.Instant.parse(completed.path("requested_at").asText()), seen).toNanos() / 1e6);
+                    } catch (IOException | RuntimeException e) {
                         // not ours to judge: skip
                     }
                 }
@@ -59,6 +65,14 @@ final class CompletionClock implements AutoCloseable {
     /** System.nanoTime() when the run's completion was seen, or null. */
     Long completedAt(String runId) {
         return completedAt.get(runId);
+    }
+
+    /**
+     * Accepted (the gateway's timestamp in the run, taken before it stores and publishes it) to
+     * completed (this consumer seeing the {@code RunCompleted}), in ms; null when not seen.
+     */
+    Double latencyMs(String runId) {
+        return latencyMs.get(runId);
     }
 
     int count() {

@@ -1,6 +1,5 @@
 package io.sessionflow.launcher.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,16 +8,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-/** Load offered through the gateway's HTTP API, measured accept (202) → completed (RunCompleted seen). */
+/**
+ * Load offered through the gateway's HTTP API, measured accepted (the gateway's timestamp in the
+ * run) → completed (RunCompleted seen by a consumer).
+ */
 final class HttpLoad {
 
     record Result(double offered, double achieved, Percentiles latency, int accepted, int refused) {
@@ -35,11 +34,14 @@ final class HttpLoad {
         this.clock = clock;
     }
 
-    /** Open loop: requests leave at {@code rate} a second whatever the answers, as users' traffic does. */
+    /**
+     * Open loop: requests leave at {@code rate} a second whatever the answers, as users' traffic does
+     * (sent asynchronously, so a slow answer never holds back the next request).
+     */
     Result openLoop(double rate, Duration duration, Supplier<String> sessions) throws InterruptedException {
-        ExecutorService senders = Executors.newFixedThreadPool(64);
-        Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+        java.util.Set<String> accepted = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
+        List<java.util.concurrent.CompletableFuture<?>> answers = new ArrayList<>();
         long start = System.nanoTime();
         long total = Math.max(1, (long) (rate * duration.toMillis() / 1000.0));
         for (long i = 0; i < total; i++) {
@@ -48,30 +50,33 @@ final class HttpLoad {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            String session = sessions.get();
-            senders.submit(() -> {
-                String runId = post(session, false);
+            answers.add(http.sendAsync(request(sessions.get(), false), HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+                String runId = error == null ? runIdOf(response) : null;
                 if (runId == null) {
                     refused.incrementAndGet();
                 } else {
-                    acceptedAt.put(runId, System.nanoTime());
+                    accepted.add(runId);
                 }
-            });
+                return null;
+            }));
         }
-        senders.shutdown();
-        senders.awaitTermination(60, TimeUnit.SECONDS);
-        awaitCompletions(acceptedAt.keySet(), Duration.ofSeconds(60));
+        try {
+            java.util.concurrent.CompletableFuture.allOf(answers.toArray(java.util.concurrent.CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // counted as refused or missing below
+        }
+        awaitCompletions(accepted, Duration.ofSeconds(60));
         List<Double> latencies = new ArrayList<>();
         long last = start;
-        for (Map.Entry<String, Long> accepted : acceptedAt.entrySet()) {
-            Long done = clock.completedAt(accepted.getKey());
+        for (String runId : accepted) {
+            Long done = clock.completedAt(runId);
             if (done != null) {
-                latencies.add((done - accepted.getValue()) / 1e6);
+                latencies.add(clock.latencyMs(runId));
                 last = Math.max(last, done);
             }
         }
         double seconds = Math.max((last - start) / 1e9, duration.toMillis() / 1000.0);
-        return new Result(rate, latencies.size() / seconds, Percentiles.of(latencies), acceptedAt.size(), refused.get());
+        return new Result(rate, latencies.size() / seconds, Percentiles.of(latencies), accepted.size(), refused.get());
     }
 
     /** Closed loop: {@code clients} callers each wait for their run before sending the next; the system's capacity. */
@@ -99,21 +104,26 @@ final class HttpLoad {
 
     /** @return the run id when accepted (or completed, with wait), else null */
     String post(String session, boolean wait) {
-        String body = Json.toText(Json.object().put("message", "a benchmark message for {user_id}").put("session_id", session)
-                .put("user_id", "bench"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/agents/bench-agent/runs" + (wait ? "?wait=true" : "")))
-                .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 202 && response.statusCode() != 200) {
-                return null;
-            }
-            JsonNode json = Json.parse(response.body());
-            return json.path("run_id").asText();
+            return runIdOf(http.send(request(session, wait), HttpResponse.BodyHandlers.ofString()));
         } catch (Exception e) {
             return null;
         }
+    }
+
+    private HttpRequest request(String session, boolean wait) {
+        String body = Json.toText(Json.object().put("message", "a benchmark message for {user_id}").put("session_id", session)
+                .put("user_id", "bench"));
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/v1/agents/bench-agent/runs" + (wait ? "?wait=true" : "")))
+                .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String runIdOf(HttpResponse<String> response) {
+        if (response.statusCode() != 202 && response.statusCode() != 200) {
+            return null;
+        }
+        return Json.parse(response.body()).path("run_id").asText();
     }
 
     void awaitCompletions(java.util.Collection<String> runIds, Duration timeout) throws InterruptedException {
