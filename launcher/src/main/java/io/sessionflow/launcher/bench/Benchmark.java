@@ -83,7 +83,7 @@ public final class Benchmark {
             row("throughput, produced straight to runs.requested", fmt(topicRate) + " runs/s");
 
             say("throughput through the HTTP API...");
-            double httpRate = http.closedLoop(48, Duration.ofSeconds(2), step.multipliedBy(2), pool);
+            double httpRate = http.closedLoop(48, Duration.ofSeconds(2), quick ? step : step.multipliedBy(2), pool);
             row("throughput, through the HTTP API (48 callers)", fmt(httpRate) + " runs/s");
             double max = Math.max(topicRate, httpRate);
             double ratio = max / ceiling;
@@ -125,7 +125,7 @@ public final class Benchmark {
             row("summary lag after a burst (last run → summary stored)", "p50 " + ms(lag.p50()) + ", p95 " + ms(lag.p95()));
 
             say("concurrency: one run-worker process, model latency 1000 ms...");
-            double[] concurrency = concurrency(quick ? 10 : 15, quick ? 10 : 20);
+            double[] concurrency = concurrency(quick ? 12 : 15, quick ? 8 : 20);
 
             json.put("pg_ceiling_runs_per_s", round(ceiling)).put("throughput_topic_runs_per_s", round(topicRate))
                     .put("throughput_http_runs_per_s", round(httpRate)).put("throughput_runs_per_s", round(max))
