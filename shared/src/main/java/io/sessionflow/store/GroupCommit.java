@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * serves many runs (the queue grows exactly while the writers are busy).
  *
  * <p>When a batch fails as a whole (a deadlock, a constraint one unit broke), each of its units is
- * run again alone, so a bad unit fails only its own caller.
+ * run again alone, so a bad unit fails only its own caller. When it fails because the database is
+ * out of reach, every unit gets that failure at once: alone, each would only wait for a connection
+ * again, and the callers have their own way of waiting out an outage.
  *
  * @param <I> a unit of work
  * @param <O> its result, one per unit and in the same order
@@ -138,8 +140,8 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                 batch.get(i).result().complete(results.get(i));
             }
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).result().completeExceptionally(e);
+            if (batch.size() == 1 || (e instanceof StoreException store && store.isConnectionLoss())) {
+                batch.forEach(pending -> pending.result().completeExceptionally(e));
                 return;
             }
             log.debug("{} batch of {} failed ({}); running its units one by one", name, batch.size(), e.getMessage());

@@ -19,6 +19,21 @@ public class StoreException extends RuntimeException {
         return getCause() instanceof SQLException sql && "23503".equals(sql.getSQLState());
     }
 
+    /**
+     * The database itself is out of reach (no connection, or the server is shutting down), as
+     * opposed to one statement failing: every other piece of work would fail the same way now.
+     */
+    public boolean isConnectionLoss() {
+        Throwable cause = getCause();
+        if (cause instanceof java.sql.SQLTransientConnectionException) {
+            return true;
+        }
+        if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+            return sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P");
+        }
+        return false;
+    }
+
     /** Connection loss, serialization failures and deadlocks pass; constraint violations do not. */
     public boolean isTransient() {
         Throwable cause = getCause();

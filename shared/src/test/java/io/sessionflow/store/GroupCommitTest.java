@@ -103,6 +103,38 @@ class GroupCommitTest {
     }
 
     @Test
+    void whenTheDatabaseIsOutOfReachTheWholeBatchFailsAtOnceWithoutRunningEachUnitAgain() throws Exception {
+        CountDownLatch firstBatchRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        try (GroupCommit<Integer, Integer> commits = new GroupCommit<>("test", units -> {
+            attempts.incrementAndGet();
+            firstBatchRunning.countDown();
+            await(release);
+            throw new StoreException("connection refused", new java.sql.SQLTransientConnectionException("pool timed out", "08001"));
+        }, 1, 100, batchSizes::add)) {
+            Future<Integer> first = callers.submit(() -> commits.run(0));
+            assertThat(firstBatchRunning.await(10, TimeUnit.SECONDS)).isTrue();
+            List<Future<Integer>> queued = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                int unit = i;
+                queued.add(callers.submit(() -> commits.run(unit)));
+            }
+            while (commits.queued() < 5) {
+                Thread.sleep(5);
+            }
+            release.countDown();
+            assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class);
+            for (Future<Integer> result : queued) {
+                assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+                        .satisfies(e -> assertThat(((StoreException) e.getCause()).isTransient()).isTrue());
+            }
+            assertThat(batchSizes).containsExactly(1, 5);
+            assertThat(attempts).hasValue(2); // the lone first unit, then the batch of five: nobody alone again
+        }
+    }
+
+    @Test
     void theCallerGetsTheExceptionItselfNotAWrapper() {
         try (GroupCommit<Integer, Integer> commits = new GroupCommit<>("test", units -> {
             throw new StoreException("database gone", new SQLException("connection refused", "08001"));
