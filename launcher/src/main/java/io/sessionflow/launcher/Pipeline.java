@@ -19,7 +19,6 @@ import io.sessionflow.runworker.RunWorkerSettings;
 import io.sessionflow.store.Database;
 import io.sessionflow.summarizer.SummarizerWorker;
 import io.sessionflow.worker.SnapshotSettings;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.metrics.Metrics;
 import io.sessionflow.metrics.MetricsServer;
