@@ -90,7 +90,7 @@ public final class RunRegistration {
     }
 
     /** @throws SessionMismatchException when the session is another user's, or another component's */
-    public static void checkOwnership(Session session, RunRequested request) {
+    private static void checkOwnership(Session session, RunRequested request) {
         if (!Objects.equals(session.userId(), request.userId())) {
             throw new SessionMismatchException(SessionMismatchException.Kind.OTHER_USER,
                     "session " + request.sessionId() + " not found");

@@ -24,11 +24,6 @@ public record SessionMemory(Optional<SessionSummary> summary, Optional<SessionCo
     public record Wanted(String sessionId, int historyRuns, boolean withSummary, boolean withContext) {
     }
 
-    public static SessionMemory load(Connection connection, String sessionId, int historyRuns, boolean withSummary, boolean withContext)
-            throws SQLException {
-        return loadAll(connection, List.of(new Wanted(sessionId, historyRuns, withSummary, withContext))).get(sessionId);
-    }
-
     /** The memory of many sessions in one round trip, by session id. */
     public static Map<String, SessionMemory> loadAll(Connection connection, List<Wanted> wanted) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""

@@ -26,13 +26,10 @@ public final class SessionStore {
     public record NewSession(String sessionId, ComponentType type, String userId, String componentId, ObjectNode defaultState) {
     }
 
-    /** Creates the session with the component's default state unless it exists; the existing row is never touched. */
-    public void createIfAbsent(Connection connection, String sessionId, ComponentType type, String userId,
-                               String componentId, ObjectNode defaultState) throws SQLException {
-        createAllIfAbsent(connection, List.of(new NewSession(sessionId, type, userId, componentId, defaultState)));
-    }
-
-    /** {@link #createIfAbsent} for many sessions in one round trip (a JDBC batch). */
+    /**
+     * Creates each session with its component's default state unless it exists (the existing row is
+     * never touched), all in one round trip (a JDBC batch).
+     */
     public void createAllIfAbsent(Connection connection, List<NewSession> sessions) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO sessions (session_id, session_type, user_id, component_id, session_state)

@@ -36,13 +36,12 @@ public class StoreException extends RuntimeException {
 
     /** Connection loss, serialization failures and deadlocks pass; constraint violations do not. */
     public boolean isTransient() {
-        Throwable cause = getCause();
-        if (cause instanceof SQLTransientException) {
+        if (isConnectionLoss() || getCause() instanceof SQLTransientException) {
             return true;
         }
-        if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        if (getCause() instanceof SQLException sql && sql.getSQLState() != null) {
             String state = sql.getSQLState();
-            return state.startsWith("08") || state.startsWith("40") || state.startsWith("57P") || state.equals("53300");
+            return state.startsWith("40") || state.equals("53300");
         }
         return false;
     }
