@@ -375,15 +375,7 @@ public final class Benchmark {
 
     private String seedSessions(int count) {
         String prefix = "bench-grow-" + count + "-" + UUID.randomUUID().toString().substring(0, 6);
-        target.database().withConnection(c -> {
-            try (PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO sessions (session_id, session_type, user_id, component_id)
-                    SELECT ? || '-' || g, 'agent', 'bench', 'bench-agent' FROM generate_series(1, ?) g""")) {
-                insert.setString(1, prefix);
-                insert.setInt(2, count);
-                return insert.executeUpdate();
-            }
-        });
+        BenchSessions.seed(target.database(), prefix, count);
         return prefix;
     }
 

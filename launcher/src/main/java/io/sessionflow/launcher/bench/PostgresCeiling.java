@@ -21,15 +21,7 @@ final class PostgresCeiling {
 
     static double commitsPerSecond(Database database, int threads, Duration duration) throws InterruptedException {
         String prefix = "bench-ceiling-" + UUID.randomUUID();
-        database.withConnection(c -> {
-            try (PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO sessions (session_id, session_type, user_id, component_id)
-                    SELECT ? || '-' || g, 'agent', 'bench', 'bench-agent' FROM generate_series(1, ?) g""")) {
-                insert.setString(1, prefix);
-                insert.setInt(2, threads);
-                return insert.executeUpdate();
-            }
-        });
+        BenchSessions.seed(database, prefix, threads);
         AtomicLong commits = new AtomicLong();
         long deadline = System.nanoTime() + duration.toNanos();
         List<Thread> workers = new ArrayList<>();
