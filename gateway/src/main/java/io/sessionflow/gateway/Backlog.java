@@ -1,5 +1,6 @@
 package io.sessionflow.gateway;
 
+import io.sessionflow.worker.DaemonThreads;
 import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.RunStore;
@@ -27,11 +28,7 @@ final class Backlog implements AutoCloseable {
     Backlog(Database database, long limit) {
         this.database = database;
         this.limit = limit;
-        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "gateway-backlog");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.refresher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("gateway-backlog"));
     }
 
     Backlog start() {

@@ -1,5 +1,6 @@
 package io.sessionflow.gateway;
 
+import io.sessionflow.worker.DaemonThreads;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
 import java.io.IOException;
@@ -35,8 +36,7 @@ final class CompletionWaiter implements AutoCloseable {
     CompletionWaiter(KafkaClients clients) {
         this.consumer = clients.standaloneConsumer("gateway-completions");
         this.topics = List.of(clients.topics().runsCompleted().name(), clients.topics().runsFailed().name());
-        this.thread = new Thread(this::loop, "gateway-completions");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.named("gateway-completions").newThread(this::loop);
     }
 
     /** Positions at the end of every partition before returning, so no later completion is missed. */

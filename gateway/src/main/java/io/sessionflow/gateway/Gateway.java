@@ -1,5 +1,6 @@
 package io.sessionflow.gateway;
 
+import io.sessionflow.worker.DaemonThreads;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,12 +77,7 @@ public final class Gateway implements AutoCloseable {
         new HealthApi(readiness).register(router);
         router.openRoute("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         router.openRoute("GET", "/v1/openapi.yaml", call -> call.respondText(200, "application/yaml", OpenApi.document()));
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(settings.httpThreads(), r -> {
-            Thread thread = new Thread(r, "gateway-http-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newFixedThreadPool(settings.httpThreads(), DaemonThreads.numbered("gateway-http-"));
         try {
             server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.sessionflow.runworker;
 
+import io.sessionflow.worker.DaemonThreads;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelReply;
@@ -20,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,17 +47,8 @@ final class ModelInvoker implements AutoCloseable {
     ModelInvoker(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
-        AtomicInteger threads = new AtomicInteger();
-        this.calls = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "model-call-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "model-call-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.calls = Executors.newCachedThreadPool(DaemonThreads.numbered("model-call-"));
+        this.watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("model-call-watcher"));
         watcher.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -1,5 +1,6 @@
 package io.sessionflow.runworker;
 
+import io.sessionflow.worker.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
@@ -52,12 +53,7 @@ public final class RunWorker implements AutoCloseable {
         this.clients = Objects.requireNonNull(clients, "null kafka clients");
         this.processor = Objects.requireNonNull(processor, "null processor");
         this.settings = Objects.requireNonNull(settings, "null settings");
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(settings.concurrency(), r -> {
-            Thread thread = new Thread(r, name + "-run-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(name + "-run-"));
         this.lanes = new SessionLanes(executor);
     }
 

@@ -1,5 +1,6 @@
 package io.sessionflow.health;
 
+import io.sessionflow.worker.DaemonThreads;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
@@ -29,11 +30,8 @@ public final class Readiness implements AutoCloseable {
 
     private final Database database;
     private final Admin admin;
-    private final java.util.concurrent.ExecutorService probes = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "readiness-probe");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final java.util.concurrent.ExecutorService probes =
+            java.util.concurrent.Executors.newCachedThreadPool(DaemonThreads.named("readiness-probe"));
     private final Map<String, BooleanSupplier> work = new LinkedHashMap<>();
     private volatile Report last;
     private volatile long checkedAt;

@@ -1,5 +1,6 @@
 package io.sessionflow.store;
 
+import io.sessionflow.worker.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,9 +55,9 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             throw new IllegalArgumentException("writers and maxBatch must be positive: " + writers + ", " + maxBatch);
         }
         this.maxBatch = maxBatch;
+        java.util.concurrent.ThreadFactory threads = DaemonThreads.numbered(name + "-writer-");
         for (int i = 1; i <= writers; i++) {
-            Thread writer = new Thread(this::write, name + "-writer-" + i);
-            writer.setDaemon(true);
+            Thread writer = threads.newThread(this::write);
             this.writers.add(writer);
             writer.start();
         }

@@ -81,11 +81,7 @@ public final class Coalescer implements AutoCloseable {
         this.maxDelayNanos = maxDelay.toNanos();
         this.lanes = Objects.requireNonNull(lanes, "null lanes");
         this.update = Objects.requireNonNull(update, "null update");
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, name + "-coalescer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-coalescer"));
     }
 
     public Coalescer start() {

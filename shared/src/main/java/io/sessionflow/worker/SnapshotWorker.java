@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
@@ -43,12 +42,7 @@ public final class SnapshotWorker implements AutoCloseable {
                           Predicate<ComponentDefinition> wants, Coalescer.Update update, Rebuilder rebuilder, Database database,
                           Producer<String, byte[]> producer, MeterRegistry metrics) {
         this.name = kind + "-worker";
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(settings.concurrency(), r -> {
-            Thread thread = new Thread(r, name + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(name + "-"));
         SessionLanes lanes = new SessionLanes(executor);
         this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), lanes, update);
         // Rebuild commands share the lanes with live updates, so the two never race on a session.

@@ -1,5 +1,6 @@
 package io.sessionflow.gateway.reprocess;
 
+import io.sessionflow.worker.DaemonThreads;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.kafka.Topic;
@@ -50,8 +51,7 @@ public final class JobRunner implements AutoCloseable {
         this.topic = topic;
         this.rate = new RateLimiter(sessionsPerSecond);
         this.clock = clock;
-        this.thread = new Thread(this::loop, "reprocess-runner");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.named("reprocess-runner").newThread(this::loop);
     }
 
     public JobRunner start() {

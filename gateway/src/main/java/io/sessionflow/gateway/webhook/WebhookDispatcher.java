@@ -1,5 +1,6 @@
 package io.sessionflow.gateway.webhook;
 
+import io.sessionflow.worker.DaemonThreads;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ComponentRegistry;
@@ -46,11 +47,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final KafkaClients clients;
     private final HttpClient http;
     private final RunStore runs = new RunStore();
-    private final ExecutorService executor = Executors.newFixedThreadPool(16, r -> {
-        Thread thread = new Thread(r, "webhooks");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newFixedThreadPool(16, DaemonThreads.named("webhooks"));
     private final SessionLanes lanes = new SessionLanes(executor);
     private KafkaProducer<String, byte[]> producer;
     private OrderedConsumer<RunEvent> consumer;

@@ -1,5 +1,6 @@
 package io.sessionflow.launcher.bench;
 
+import io.sessionflow.worker.DaemonThreads;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
 import java.io.IOException;
@@ -33,8 +34,7 @@ final class CompletionClock implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
-        thread = new Thread(this::loop, "bench-completions");
-        thread.setDaemon(true);
+        thread = DaemonThreads.named("bench-completions").newThread(this::loop);
         thread.start();
     }
 
