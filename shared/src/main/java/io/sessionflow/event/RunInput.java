@@ -6,5 +6,6 @@ import java.util.Objects;
 public record RunInput(String message) {
     public RunInput {
         Objects.requireNonNull(message, "input.message is required");
+        StorableText.require("input.message", message);
     }
 }

@@ -40,6 +40,11 @@ public record RunRequested(
         Objects.requireNonNull(componentType, "component_type is required");
         Ids.requireId(componentId, "component_id");
         Objects.requireNonNull(input, "input is required");
+        // Text that Postgres cannot hold is refused here, so a record from an external producer is
+        // dead-lettered as poison instead of failing the store on every retry.
+        StorableText.require("user_id", userId);
+        StorableText.require("session_state", sessionState);
+        StorableText.require("webhook_url", webhookUrl);
         overrides = overrides == null ? RunOverrides.NONE : overrides;
         requestedAt = requestedAt == null ? Instant.now() : requestedAt;
     }

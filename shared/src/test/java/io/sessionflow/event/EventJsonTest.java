@@ -213,4 +213,32 @@ class EventJsonTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("session_id must be");
         assertThat(Ids.requireId("ok", "session_id")).isEqualTo("ok");
     }
+
+    /** A producer's run request with text Postgres cannot hold is poison (dead-lettered), not a run the store fails on forever. */
+    @Test
+    void shouldTreatUnstorableTextInARunRequestAsPoison() {
+        String nulInMessage = validJson().replace("\"message\":\"hi\"", "\"message\":\"h\\u0000i\"");
+        String nulDeepInState = validJson().replace("}}", "},\"session_state\":{\"a\":[1,{\"b\":\"x\\u0000\"}]}}");
+        String nulInStateKey = validJson().replace("}}", "},\"session_state\":{\"k\\u0000\":1}}");
+        String loneSurrogate = validJson().replace("\"message\":\"hi\"", "\"message\":\"\\ud800hi\"");
+        String nulInUser = validJson().replace("\"user-1\"", "\"u\\u0000\"");
+
+        assertThatThrownBy(() -> REQUESTS.deserialize(bytes(nulInMessage)))
+                .isInstanceOf(PoisonRecordException.class).hasMessageContaining("input.message contains a NUL character");
+        assertThatThrownBy(() -> REQUESTS.deserialize(bytes(nulDeepInState)))
+                .isInstanceOf(PoisonRecordException.class).hasMessageContaining("session_state.a[1].b contains a NUL character");
+        assertThatThrownBy(() -> REQUESTS.deserialize(bytes(nulInStateKey)))
+                .isInstanceOf(PoisonRecordException.class).hasMessageContaining("session_state key contains a NUL character");
+        assertThatThrownBy(() -> REQUESTS.deserialize(bytes(loneSurrogate)))
+                .isInstanceOf(PoisonRecordException.class).hasMessageContaining("input.message contains a lone surrogate (\\ud800)");
+        assertThatThrownBy(() -> REQUESTS.deserialize(bytes(nulInUser)))
+                .isInstanceOf(PoisonRecordException.class).hasMessageContaining("user_id contains a NUL character");
+    }
+
+    @Test
+    void shouldKeepSurrogatePairsAndOtherUnicode() {
+        assertThat(StorableText.problem("emoji \ud83d\ude00, accents \u00e9, tabs\t and newlines\n")).isEmpty();
+        assertThat(StorableText.problem("trailing high \ud83d")).isPresent();
+        assertThat(StorableText.problem("\ude00 leading low")).isPresent();
+    }
 }

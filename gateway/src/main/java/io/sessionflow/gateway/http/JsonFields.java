@@ -3,6 +3,7 @@ package io.sessionflow.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.Ids;
+import io.sessionflow.event.StorableText;
 import io.sessionflow.json.Json;
 import java.util.Iterator;
 import java.util.Locale;
@@ -36,7 +37,7 @@ public final class JsonFields {
         if (!node.isTextual()) {
             throw ApiException.badRequest(field, field + " must be a string, not " + describe(node));
         }
-        return node.asText();
+        return storable(field, node.asText());
     }
 
     public static String optionalText(ObjectNode object, String field, int maxChars) {
@@ -50,7 +51,7 @@ public final class JsonFields {
         if (node.asText().length() > maxChars) {
             throw ApiException.badRequest(field, field + " is longer than " + maxChars + " characters");
         }
-        return node.asText();
+        return storable(field, node.asText());
     }
 
     public static String optionalId(ObjectNode object, String field) {
@@ -76,7 +77,18 @@ public final class JsonFields {
         if (Json.toBytes(value).length > maxBytes) {
             throw ApiException.badRequest(field, field + " is larger than " + maxBytes + " bytes");
         }
+        StorableText.check(field, value).ifPresent(flaw -> {
+            throw ApiException.badRequest(field, flaw.message());
+        });
         return value;
+    }
+
+    /** Text Postgres cannot hold (NUL, lone surrogates) is a 400 naming the field, not a 500 when it is stored. */
+    private static String storable(String field, String text) {
+        StorableText.problem(text).ifPresent(problem -> {
+            throw ApiException.badRequest(field, field + " " + problem);
+        });
+        return text;
     }
 
     /** @param name the field's name in messages (for nested fields, its path) */
