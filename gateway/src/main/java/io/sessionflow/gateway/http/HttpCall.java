@@ -7,7 +7,6 @@ import io.sessionflow.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +17,7 @@ public final class HttpCall {
 
     private final HttpExchange exchange;
     private final Map<String, String> pathParams;
-    private final Map<String, String> query;
+    private Map<String, String> query;
     private final int maxBodyBytes;
     private Principal principal;
     private byte[] body;
@@ -26,7 +25,6 @@ public final class HttpCall {
     HttpCall(HttpExchange exchange, Map<String, String> pathParams, int maxBodyBytes) {
         this.exchange = exchange;
         this.pathParams = pathParams;
-        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -44,7 +42,15 @@ public final class HttpCall {
     }
 
     public Optional<String> query(String name) {
-        return Optional.ofNullable(query.get(name));
+        return Optional.ofNullable(query().get(name));
+    }
+
+    /** Parsed on first use, inside the handler, so that an undecodable query is answered as a 400 like any bad parameter. */
+    private Map<String, String> query() {
+        if (query == null) {
+            query = parseQuery(exchange.getRequestURI().getRawQuery());
+        }
+        return query;
     }
 
     /** The request's path, without the query. */
@@ -58,7 +64,7 @@ public final class HttpCall {
 
     /** Strict parameter validation: a query parameter the route does not know is a 400, not silently ignored. */
     public void allowQuery(java.util.Set<String> known) {
-        for (String name : query.keySet()) {
+        for (String name : query().keySet()) {
             if (!known.contains(name)) {
                 throw ApiException.badRequest(name, "unknown query parameter '" + name + "'");
             }
@@ -228,8 +234,8 @@ public final class HttpCall {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String key = PercentDecoder.query(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : PercentDecoder.query(pair.substring(eq + 1));
             params.putIfAbsent(key, value);
         }
         return params;

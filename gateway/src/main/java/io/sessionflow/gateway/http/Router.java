@@ -73,9 +73,17 @@ public final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getPath();
+        // Routes match the raw path and each parameter is decoded once, strictly: an encoded '/'
+        // stays inside its segment, and "%25zz" is the id "%zz", not a second decoding that fails.
+        String path = exchange.getRequestURI().getRawPath();
         boolean pathKnown = false;
         try {
+            try {
+                PercentDecoder.path(path);
+            } catch (ApiException e) {
+                new HttpCall(exchange, Map.of(), maxBodyBytes).respondError(e);
+                return;
+            }
             for (Route route : routes) {
                 Matcher matcher = route.pattern().matcher(path);
                 if (!matcher.matches()) {
@@ -87,7 +95,7 @@ public final class Router implements HttpHandler {
                 }
                 Map<String, String> params = new HashMap<>();
                 for (int i = 0; i < route.params().size(); i++) {
-                    params.put(route.params().get(i), java.net.URLDecoder.decode(matcher.group(i + 1), java.nio.charset.StandardCharsets.UTF_8));
+                    params.put(route.params().get(i), PercentDecoder.path(matcher.group(i + 1)));
                 }
                 HttpCall call = new HttpCall(exchange, params, maxBodyBytes);
                 try {
