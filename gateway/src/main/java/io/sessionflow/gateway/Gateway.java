@@ -67,7 +67,7 @@ public final class Gateway implements AutoCloseable {
         if (webhooks.enabled()) {
             dispatcher = new WebhookDispatcher(database, components, webhooks, clients).start();
         }
-        acceptor = new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks.enabled());
+        acceptor = new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks);
         new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
         new SessionsApi(database, components, settings).register(router);
         new ReprocessApi(database, components, Clock.systemUTC(), clients.topics().prefix()).register(router);

@@ -6,6 +6,8 @@ import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.gateway.http.ApiException;
+import io.sessionflow.gateway.webhook.WebhookSettings;
+import io.sessionflow.outbound.RefusedTargetException;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
@@ -16,6 +18,7 @@ import io.sessionflow.store.RunRecord;
 import io.sessionflow.store.RunStatus;
 import io.sessionflow.store.RunStore;
 import io.sessionflow.store.SessionStore;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,12 +53,12 @@ final class RunAcceptor implements AutoCloseable {
     private final IdempotencyStore idempotency = new IdempotencyStore();
     private final RunRegistration registration = new RunRegistration(new SessionStore(), runs);
 
-    private final boolean webhooksEnabled;
+    private final WebhookSettings webhooks;
     private final GroupCommit<RunRegistration.Registration, RunRegistration.SessionCheck> registrations;
 
     RunAcceptor(Database database, ComponentRegistry components, Producer<String, byte[]> producer, Topic<RunRequested> topic, Clock clock,
-                boolean webhooksEnabled) {
-        this.webhooksEnabled = webhooksEnabled;
+                WebhookSettings webhooks) {
+        this.webhooks = webhooks;
         this.database = database;
         this.components = components;
         this.producer = producer;
@@ -74,13 +77,29 @@ final class RunAcceptor implements AutoCloseable {
     RunRequested prepare(ComponentType type, String componentId, RunRequestBody body, String userId) {
         ComponentDefinition component = components.find(type, componentId).orElseThrow(() -> new ApiException(404,
                 "unknown_component", "unknown " + type.wireName() + " '" + componentId + "'", null));
-        if (body.webhookUrl() != null && !webhooksEnabled) {
-            throw ApiException.badRequest("webhook_url", "webhooks are off on this gateway: it has no SESSIONFLOW_WEBHOOK_SECRET to sign them");
+        if (body.webhookUrl() != null) {
+            checkWebhook(body.webhookUrl());
         }
         String sessionId = body.sessionId() != null ? body.sessionId() : UUID.randomUUID().toString();
         return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, type,
                 component.id(), new RunInput(body.message()), body.sessionState(), body.overwriteSessionState(), body.overrides(),
                 clock.instant(), body.webhookUrl());
+    }
+
+    /**
+     * Refuses a webhook that could not be sent: webhooks off, or a host that does not resolve or
+     * resolves to an internal address (SSRF). Delivery checks again, after resolving anew.
+     */
+    private void checkWebhook(String url) {
+        if (!webhooks.enabled()) {
+            throw ApiException.badRequest("webhook_url", "webhooks are off on this gateway: it has no SESSIONFLOW_WEBHOOK_SECRET to sign them");
+        }
+        try {
+            webhooks.targets().permittedAddresses(URI.create(url).getHost());
+        } catch (RefusedTargetException e) {
+            throw ApiException.badRequest("webhook_url", "webhook_url is refused: " + e.getMessage()
+                    + "; an operator may allow it with SESSIONFLOW_WEBHOOK_ALLOWED_HOSTS");
+        }
     }
 
     /** A caller's Idempotency-Key, scoped to the caller, with the hash of the request it came with. */

@@ -103,7 +103,7 @@ class OperationsIT {
         });
         receiver.start();
         try {
-            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
             String session = SessionSemanticsIT.newId("hook");
             List<String> runIds = new ArrayList<>();
             for (String message : List.of("first", "second", failing)) {

@@ -64,6 +64,8 @@ final class TestPipeline {
         env.put("SESSIONFLOW_WEBHOOK_SECRET", WEBHOOK_SECRET);
         env.put("SESSIONFLOW_WEBHOOK_RETRY_MS", "200");
         env.put("SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS", "4");
+        // Test receivers listen on loopback: allowed by the name "localhost" only, so a URL with 127.0.0.1 is still refused.
+        env.put("SESSIONFLOW_WEBHOOK_ALLOWED_HOSTS", "localhost");
         env.put("SESSIONFLOW_API_KEYS", "admin=" + ApiKeys.hash(ADMIN_KEY) + ",user:alice=" + ApiKeys.hash(keyFor("alice"))
                 + ",user:bob=" + ApiKeys.hash(keyFor("bob")));
         pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(model));

@@ -8,6 +8,7 @@ import io.sessionflow.event.RunEvent;
 import io.sessionflow.gateway.RunView;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.outbound.RefusedTargetException;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.RunRecord;
 import io.sessionflow.store.RunStore;
@@ -15,12 +16,11 @@ import io.sessionflow.worker.OrderedConsumer;
 import io.sessionflow.worker.RecordTicket;
 import io.sessionflow.worker.SessionLanes;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Delivers each finished run to its webhook (the run's {@code webhook_url}, else its component's):
  * a consumer group on {@code runs.events}, so every gateway shares the work and each run is
  * delivered by one of them. A POST signed with HMAC-SHA256, retried with doubling pauses; a
- * delivery that fails every try goes to {@code webhooks.dlq}. Delivered runs are recorded, so a
+ * delivery that fails every try, or whose target is refused ({@link WebhookSettings#targets()}),
+ * goes to {@code webhooks.dlq}. Delivered runs are recorded, so a
  * redelivered event does not POST again: one delivery per run, unless the receiver failed.
  */
 public final class WebhookDispatcher implements AutoCloseable {
@@ -45,7 +46,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final ComponentRegistry components;
     private final WebhookSettings settings;
     private final KafkaClients clients;
-    private final HttpClient http;
+    private final PinnedHttpPost http;
     private final RunStore runs = new RunStore();
     private final ExecutorService executor = Executors.newFixedThreadPool(16, DaemonThreads.named("webhooks"));
     private final SessionLanes lanes = new SessionLanes(executor);
@@ -57,7 +58,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.components = components;
         this.settings = settings;
         this.clients = clients;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        this.http = new PinnedHttpPost(settings.targets(), settings.timeout());
     }
 
     public WebhookDispatcher start() {
@@ -73,65 +74,117 @@ public final class WebhookDispatcher implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Every record ends done: delivered, nothing to deliver, or dead-lettered with the reason (a
+     * receiver failing every try, a refused target, a run that could not be read). Only a revoked
+     * partition or a closing dispatcher leaves it for the next reader, which checks the delivery record.
+     */
     private void deliver(RunEvent event, RecordTicket ticket) {
         try {
-            Optional<RunRecord> found = database.withConnection(c -> runs.find(c, event.runId()));
-            Optional<String> url = found.flatMap(this::webhookOf);
-            if (url.isEmpty() || alreadyDelivered(event.runId())) {
-                ticket.done();
+            Letter letter;
+            try {
+                letter = attempt(event, ticket);
+            } catch (RuntimeException e) {
+                log.error("webhook delivery of run {} failed; dead-lettering it", event.runId(), e);
+                letter = new Letter(event.sessionId(), event.runId(), "", Json.toBytes(event), 0, "the delivery failed: " + e);
+            }
+            if (letter == LEFT_FOR_NEXT_OWNER) {
+                ticket.abandon();
                 return;
             }
-            RunRecord run = found.get();
-            ObjectNode payload = Json.object().put("event", "run." + run.status().wireName());
-            payload.set("run", RunView.of(run));
-            byte[] body = Json.toBytes(payload);
-            String problem = "no attempt";
-            for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
-                if (ticket.isRevoked()) {
-                    ticket.abandon();
-                    return;
-                }
-                problem = post(url.get(), run, body, attempt);
-                if (problem == null) {
-                    recordDelivery(run.runId(), url.get(), attempt);
-                    ticket.done();
-                    return;
-                }
-                log.warn("webhook for run {} to {}: attempt {} of {} failed: {}", run.runId(), url.get(), attempt, settings.maxAttempts(), problem);
-                if (attempt < settings.maxAttempts()) {
-                    Thread.sleep(settings.firstRetry().toMillis() << Math.min(attempt - 1, 10));
-                }
+            if (letter != null && !deadLetter(letter, ticket)) {
+                ticket.abandon();
+                return;
             }
-            deadLetter(run, url.get(), body, problem);
             ticket.done();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ticket.abandon();
-        } catch (RuntimeException e) {
-            log.error("webhook delivery of run {} failed; left for redelivery", event.runId(), e);
-            ticket.abandon();
+            ticket.abandon(); // closing: read again after a restart
         }
+    }
+
+    /** What goes to {@code webhooks.dlq}: the payload (or the event, if the run could not be read) and why. */
+    private record Letter(String sessionId, String runId, String url, byte[] body, int attempts, String reason) {
+    }
+
+    private static final Letter LEFT_FOR_NEXT_OWNER = new Letter("", "", "", new byte[0], 0, "partition revoked");
+
+    /** @return null when delivered or nothing is to be delivered, else the letter to dead-letter */
+    private Letter attempt(RunEvent event, RecordTicket ticket) throws InterruptedException {
+        Optional<RunRecord> found = withRetries(() -> database.withConnection(c -> runs.find(c, event.runId())));
+        Optional<String> url = found.flatMap(this::webhookOf);
+        if (url.isEmpty() || withRetries(() -> alreadyDelivered(event.runId()))) {
+            return null;
+        }
+        RunRecord run = found.get();
+        ObjectNode payload = Json.object().put("event", "run." + run.status().wireName());
+        payload.set("run", RunView.of(run));
+        byte[] body = Json.toBytes(payload);
+        String problem = "no attempt";
+        for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+            if (ticket.isRevoked()) {
+                return LEFT_FOR_NEXT_OWNER;
+            }
+            try {
+                problem = post(url.get(), run, body, attempt);
+            } catch (RefusedTargetException e) {
+                // The submission check passed, but the host resolves to a refused address now (DNS
+                // rebinding), or the URL came from a topic producer or a component: never sent, not retried.
+                log.error("webhook for run {} to {} refused: {}", run.runId(), url.get(), e.getMessage());
+                return new Letter(run.sessionId(), run.runId(), url.get(), body, attempt - 1, "refused target: " + e.getMessage());
+            }
+            if (problem == null) {
+                int attempts = attempt;
+                try {
+                    withRetries(() -> recordDelivery(run.runId(), url.get(), attempts));
+                } catch (RuntimeException e) {
+                    log.error("webhook for run {} was delivered, but could not be recorded; a redelivery may repeat it", run.runId(), e);
+                }
+                return null;
+            }
+            log.warn("webhook for run {} to {}: attempt {} of {} failed: {}", run.runId(), url.get(), attempt, settings.maxAttempts(), problem);
+            if (attempt < settings.maxAttempts()) {
+                Thread.sleep(pause(attempt));
+            }
+        }
+        log.error("webhook for run {} to {} failed {} times; dead-lettering it: {}", run.runId(), url.get(), settings.maxAttempts(), problem);
+        return new Letter(run.sessionId(), run.runId(), url.get(), body, settings.maxAttempts(), problem);
+    }
+
+    /** A database step, retried like a delivery (the database may be restarting); then its failure is final. */
+    private <T> T withRetries(java.util.function.Supplier<T> step) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return step.get();
+            } catch (RuntimeException e) {
+                if (attempt >= settings.maxAttempts()) {
+                    throw e;
+                }
+                log.warn("webhook dispatcher: database step failed (attempt {} of {}): {}", attempt, settings.maxAttempts(), e.toString());
+                Thread.sleep(pause(attempt));
+            }
+        }
+    }
+
+    private long pause(int attempt) {
+        return settings.firstRetry().toMillis() << Math.min(attempt - 1, 10);
     }
 
     /** @return null when the receiver accepted it (2xx), else what went wrong */
     private String post(String url, RunRecord run, byte[] body, int attempt) {
         String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(settings.timeout())
-                .header("Content-Type", "application/json")
-                .header("X-Sessionflow-Event", "run." + run.status().wireName())
-                .header("X-Sessionflow-Delivery", run.runId())
-                .header("X-Sessionflow-Attempt", Integer.toString(attempt))
-                .header("X-Sessionflow-Timestamp", timestamp)
-                .header("X-Sessionflow-Signature", WebhookSignature.sign(settings.secret(), timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Sessionflow-Event", "run." + run.status().wireName());
+        headers.put("X-Sessionflow-Delivery", run.runId());
+        headers.put("X-Sessionflow-Attempt", Integer.toString(attempt));
+        headers.put("X-Sessionflow-Timestamp", timestamp);
+        headers.put("X-Sessionflow-Signature", WebhookSignature.sign(settings.secret(), timestamp, body));
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() / 100 == 2 ? null : "the receiver answered " + response.statusCode();
+            int status = http.post(URI.create(url), headers, body);
+            return status / 100 == 2 ? null : "the receiver answered " + status;
         } catch (java.io.IOException e) {
-            return "could not reach the receiver: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
+            return "could not reach the receiver: " + e;
         }
     }
 
@@ -152,8 +205,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         });
     }
 
-    private void recordDelivery(String runId, String url, int attempts) {
-        database.withConnection(c -> {
+    private int recordDelivery(String runId, String url, int attempts) {
+        return database.withConnection(c -> {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO webhook_deliveries (run_id, url, attempts) VALUES (?, ?, ?) ON CONFLICT (run_id) DO NOTHING")) {
                 insert.setString(1, runId);
@@ -164,18 +217,28 @@ public final class WebhookDispatcher implements AutoCloseable {
         });
     }
 
-    private void deadLetter(RunRecord run, String url, byte[] body, String problem) throws InterruptedException {
-        log.error("webhook for run {} to {} failed {} times; dead-lettered: {}", run.runId(), url, settings.maxAttempts(), problem);
-        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(clients.topics().webhooksDeadLetter().name(), run.sessionId(), body);
-        letter.headers().add("sessionflow.webhook.url", url.getBytes(StandardCharsets.UTF_8))
-                .add("sessionflow.webhook.reason", problem.getBytes(StandardCharsets.UTF_8))
-                .add("sessionflow.run_id", run.runId().getBytes(StandardCharsets.UTF_8))
-                .add("sessionflow.webhook.attempts", Integer.toString(settings.maxAttempts()).getBytes(StandardCharsets.UTF_8));
-        try {
-            producer.send(letter).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("could not dead-letter the webhook of run " + run.runId(), e);
+    /**
+     * Sends the letter, retrying while Kafka is unavailable (the offset cannot be committed then
+     * either), until it is sent or the partition goes to another consumer.
+     *
+     * @return whether it was sent
+     */
+    private boolean deadLetter(Letter letter, RecordTicket ticket) throws InterruptedException {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(clients.topics().webhooksDeadLetter().name(), letter.sessionId(), letter.body());
+        record.headers().add("sessionflow.webhook.url", letter.url().getBytes(StandardCharsets.UTF_8))
+                .add("sessionflow.webhook.reason", letter.reason().getBytes(StandardCharsets.UTF_8))
+                .add("sessionflow.run_id", letter.runId().getBytes(StandardCharsets.UTF_8))
+                .add("sessionflow.webhook.attempts", Integer.toString(letter.attempts()).getBytes(StandardCharsets.UTF_8));
+        for (int attempt = 1; !ticket.isRevoked(); attempt++) {
+            try {
+                producer.send(record).get(30, TimeUnit.SECONDS);
+                return true;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.error("could not dead-letter the webhook of run {} (try {}); trying again", letter.runId(), attempt, e);
+                Thread.sleep(pause(Math.min(attempt, 6)));
+            }
         }
+        return false;
     }
 
     @Override

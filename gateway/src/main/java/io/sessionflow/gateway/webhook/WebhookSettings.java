@@ -1,20 +1,34 @@
 package io.sessionflow.gateway.webhook;
 
 import io.sessionflow.config.Env;
+import io.sessionflow.outbound.OutboundAddressPolicy;
 import java.time.Duration;
 
 /**
  * @param secret      signs every delivery (HMAC-SHA256); without one, webhooks are off and runs that name one are refused
  * @param maxAttempts tries per delivery before it goes to the webhook dead-letter topic
+ * @param targets     which addresses webhooks may be sent to: nothing internal unless
+ *                    {@code SESSIONFLOW_WEBHOOK_ALLOWED_HOSTS} (host names and CIDR networks, comma-separated) allows it
  */
-public record WebhookSettings(String secret, int maxAttempts, Duration firstRetry, Duration timeout) {
+public record WebhookSettings(String secret, int maxAttempts, Duration firstRetry, Duration timeout, OutboundAddressPolicy targets) {
 
     public static WebhookSettings read(Env env) {
+        OutboundAddressPolicy targets = OutboundAddressPolicy.DEFAULT;
+        try {
+            targets = OutboundAddressPolicy.allowing(env.optional("SESSIONFLOW_WEBHOOK_ALLOWED_HOSTS").orElse(null));
+        } catch (IllegalArgumentException e) {
+            env.error("SESSIONFLOW_WEBHOOK_ALLOWED_HOSTS: " + e.getMessage());
+        }
         return new WebhookSettings(
                 env.optional("SESSIONFLOW_WEBHOOK_SECRET").orElse(null),
                 env.integer("SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS", 5, 1, 50),
                 Duration.ofMillis(env.integer("SESSIONFLOW_WEBHOOK_RETRY_MS", 1000, 1, 600_000)),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 300)));
+                Duration.ofSeconds(env.integer("SESSIONFLOW_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 300)),
+                targets);
+    }
+
+    public WebhookSettings {
+        targets = targets == null ? OutboundAddressPolicy.DEFAULT : targets;
     }
 
     public boolean enabled() {
@@ -23,6 +37,7 @@ public record WebhookSettings(String secret, int maxAttempts, Duration firstRetr
 
     @Override
     public String toString() {
-        return "WebhookSettings[secret=" + (secret == null ? "<none: webhooks off>" : "****") + ", attempts=" + maxAttempts + "]";
+        return "WebhookSettings[secret=" + (secret == null ? "<none: webhooks off>" : "****") + ", attempts=" + maxAttempts
+                + ", targets=" + targets + "]";
     }
 }
