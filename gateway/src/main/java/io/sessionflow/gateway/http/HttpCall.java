@@ -124,8 +124,16 @@ public final class HttpCall {
         };
     }
 
-    /** The body as JSON. Over the size limit is a 413; malformed JSON is a 400 saying where. */
+    /**
+     * The body as JSON. A body declared as something else is a 415 (no Content-Type is taken as
+     * JSON); over the size limit is a 413; malformed JSON, or nesting deeper than the parser's
+     * limit, is a 400 saying where.
+     */
     public JsonNode jsonBody() {
+        java.util.List<String> types = exchange.getRequestHeaders().getOrDefault("Content-Type", java.util.List.of());
+        types.stream().filter(type -> !isJson(type)).findFirst().ifPresent(type -> {
+            throw new ApiException(415, "unsupported_media_type", "the body must be JSON, sent as Content-Type: application/json, not " + type, null);
+        });
         byte[] body = bodyBytes();
         if (body.length == 0) {
             throw ApiException.badRequest(null, "the request needs a JSON body");
@@ -136,6 +144,11 @@ public final class HttpCall {
             String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
             throw new ApiException(400, "malformed_json", "the body is not valid JSON: " + detail, null);
         }
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.startsWith("application/") && mediaType.endsWith("+json");
     }
 
     /** The raw body (read once, bounded by the size limit). */
