@@ -51,6 +51,21 @@ class ConfigTest {
     }
 
     @Test
+    void shouldRefuseAPartitionerOtherThanTheBuiltInOne() throws Exception {
+        java.nio.file.Path properties = java.nio.file.Files.createTempFile("kafka-client", ".properties");
+        java.nio.file.Files.writeString(properties, "partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner\n"
+                + "partitioner.ignore.keys=true\n");
+        Env env = env("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_CLIENT_PROPERTIES", properties.toString());
+
+        KafkaSettings.read(env);
+
+        ConfigException refused = catchThrowableOfType(ConfigException.class, env::check);
+        assertThat(refused.problems()).hasSize(2);
+        assertThat(refused.problems().get(0)).contains("partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner");
+        assertThat(refused.problems().get(1)).contains("partitioner.ignore.keys=true");
+    }
+
+    @Test
     void shouldDefaultPortAndKeepQueryOfPostgresqlUrl() {
         Env env = env("DATABASE_URL", "postgresql://db.example/app?sslmode=require");
 
