@@ -75,8 +75,8 @@ public record KafkaSettings(
 
     @Override
     public String toString() {
-        return "KafkaSettings[bootstrap=" + bootstrapServers + ", prefix=" + topics.prefix() + ", partitions=" + partitions
+        return "KafkaSettings[bootstrap=" + Secrets.url(bootstrapServers) + ", prefix=" + topics.prefix() + ", partitions=" + partitions
                 + ", replication=" + replicationFactor + ", group.protocol=" + groupProtocol
-                + ", extra client properties=" + clientProperties.keySet() + "]";
+                + ", extra client properties=" + Secrets.properties(clientProperties) + "]";
     }
 }
