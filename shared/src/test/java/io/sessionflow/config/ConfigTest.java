@@ -86,6 +86,7 @@ class ConfigTest {
         KafkaSettings.read(env);
 
         ConfigException refused = catchThrowableOfType(ConfigException.class, env::check);
+        assertThat(refused).as("the configuration is refused").isNotNull();
         assertThat(refused.problems()).hasSize(2);
         assertThat(refused.problems().get(0)).contains("partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner");
         assertThat(refused.problems().get(1)).contains("partitioner.ignore.keys=true");
