@@ -80,7 +80,7 @@ final class RunsApi {
         }
         if (stream) {
             Instant startedAt = accepted.isNew() ? request.requestedAt() : find(accepted.runId()).createdAt();
-            streamEvents(call, accepted.runId(), accepted.sessionId(), startedAt, 0);
+            streamEvents(call, accepted.runId(), accepted.sessionId(), startedAt, RunEventReader.FROM_START);
             return;
         }
         if (!accepted.isNew() && wait) {
@@ -130,29 +130,33 @@ final class RunsApi {
         call.allowQuery(Set.of("last_event_id"));
         RunRecord run = accessibleRun(call);
         String runId = run.runId();
-        String last = call.header("Last-Event-ID").or(() -> call.query("last_event_id")).orElse("0");
-        long afterSeq;
-        try {
-            afterSeq = Long.parseLong(last.strip());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Last-Event-ID", "Last-Event-ID must be the number of an event of this run");
-        }
-        streamEvents(call, runId, run.sessionId(), run.createdAt(), afterSeq);
+        Optional<String> last = call.header("Last-Event-ID").or(() -> call.query("last_event_id"));
+        long afterId = last.isPresent() ? eventId(last.get()) : RunEventReader.FROM_START;
+        streamEvents(call, runId, run.sessionId(), run.createdAt(), afterId);
     }
 
-    private void streamEvents(HttpCall call, String runId, String sessionId, Instant startedAt, long afterSeq) {
+    private static long eventId(String text) {
+        try {
+            long id = Long.parseLong(text.strip());
+            if (id >= 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("Last-Event-ID", "Last-Event-ID must be the id of an event of this run");
+    }
+
+    private void streamEvents(HttpCall call, String runId, String sessionId, Instant startedAt, long afterId) {
         boolean finished = find(runId).status().isFinished();
         EventStream stream = call.openEventStream();
-        long[] lastSeq = {afterSeq};
-        RunEventReader.End end = reader.read(sessionId, runId, startedAt, afterSeq, finished, Instant.now().plus(settings.streamTimeout()),
-                event -> {
-                    lastSeq[0] = event.seq();
-                    return stream.send(event.seq(), event.type(), Json.toText(event));
-                });
-        if (end == RunEventReader.End.CAUGHT_UP_WITHOUT_FINAL) {
-            // The topic no longer holds this run's events: the stored run is the last word.
+        RunEventReader.Reading reading = reader.read(sessionId, runId, startedAt, afterId, finished, Instant.now().plus(settings.streamTimeout()),
+                (id, event) -> stream.send(id, event.type(), Json.toText(event)));
+        if (reading.end() == RunEventReader.End.CAUGHT_UP_WITHOUT_FINAL) {
+            // The topic no longer holds this run's events: the stored run is the last word. Its id comes
+            // after every record read, so a client resuming after it skips nothing of this run.
             RunRecord run = find(runId);
-            stream.send(lastSeq[0] + 1, run.status() == RunStatus.COMPLETED ? RunEvent.COMPLETED : RunEvent.FAILED,
+            stream.send(reading.position(), run.status() == RunStatus.COMPLETED ? RunEvent.COMPLETED : RunEvent.FAILED,
                     Json.toText(Json.object().put("run_id", runId).put("session_id", sessionId).put("replayed_from", "postgres")
                             .set("run", RunView.of(run))));
         }

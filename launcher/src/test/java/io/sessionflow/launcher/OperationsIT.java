@@ -7,7 +7,15 @@ import com.sun.net.httpserver.HttpServer;
 import io.sessionflow.config.Env;
 import io.sessionflow.embedded.EmbeddedPostgresServer;
 import io.sessionflow.gateway.webhook.WebhookSignature;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.RunEvent;
+import io.sessionflow.event.RunInput;
+import io.sessionflow.event.RunOverrides;
+import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
+import io.sessionflow.kafka.Topic;
+import io.sessionflow.kafka.Topics;
+import io.sessionflow.runworker.KafkaRunEvents;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -16,7 +24,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,9 +35,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 /** Streaming, webhooks, metrics and readiness, on the real broker and Postgres. */
@@ -60,9 +74,71 @@ class OperationsIT {
         List<Sse> replay = sse(get("/v1/runs/" + runId + "/events").build());
         assertThat(replay).extracting(Sse::id).containsExactlyElementsOf(live.stream().map(Sse::id).toList());
         assertThat(replay).extracting(Sse::event).containsExactlyElementsOf(live.stream().map(Sse::event).toList());
-        List<Sse> resumed = sse(get("/v1/runs/" + runId + "/events").header("Last-Event-ID", "2").build());
-        assertThat(resumed.get(0).id()).isEqualTo(3);
+        List<Sse> resumed = sse(get("/v1/runs/" + runId + "/events").header("Last-Event-ID", Long.toString(live.get(1).id())).build());
+        assertThat(resumed).extracting(Sse::id).containsExactlyElementsOf(live.subList(2, live.size()).stream().map(Sse::id).toList());
         assertThat(resumed.get(resumed.size() - 1).event()).isEqualTo("run_completed");
+    }
+
+    @Test
+    void shouldResumeAfterAnEventOfAnEarlierExecutionWithEveryLaterEventExactlyOnce() throws Exception {
+        String session = SessionSemanticsIT.newId("re-executed");
+        RunRequested run = new RunRequested(RunRequested.SCHEMA_VERSION, SessionSemanticsIT.newId("run"), session, "user_1", ComponentType.AGENT,
+                "personal-assistant", new RunInput("hello"), null, false, RunOverrides.NONE, Instant.now());
+        insertRunningRun(run);
+        Topic<RunEvent> topic = pipeline.kafka.topics().runsEvents();
+        // The first worker streams part of the answer, then dies before the run's outcome.
+        try (KafkaProducer<String, byte[]> first = pipeline.kafka.producer("first-worker")) {
+            KafkaRunEvents events = new KafkaRunEvents(first, topic, Clock.systemUTC());
+            events.started(run);
+            events.delta(run, "first execution, ");
+            events.delta(run, "cut short");
+        }
+        // Another worker executes the run again, from the start, and finishes it.
+        RecordMetadata last;
+        try (KafkaProducer<String, byte[]> second = pipeline.kafka.producer("second-worker")) {
+            KafkaRunEvents events = new KafkaRunEvents(second, topic, Clock.systemUTC());
+            events.started(run);
+            events.delta(run, "the whole answer");
+            last = events.finished(run.runId(), session, true, Json.object().put("run_id", run.runId())).get(10, TimeUnit.SECONDS);
+        }
+        pipeline.database.withConnection(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE runs SET status = 'completed', content = ? WHERE run_id = ?")) {
+                update.setString(1, "the whole answer");
+                update.setString(2, run.runId());
+                return update.executeUpdate();
+            }
+        });
+
+        List<Sse> all = sse(get("/v1/runs/" + run.runId() + "/events").build());
+        assertThat(all).extracting(Sse::event).containsExactly("run_started", "delta", "delta", "run_started", "delta", "run_completed");
+        assertThat(all).extracting(Sse::id).isSorted().doesNotHaveDuplicates();
+        assertThat(all.get(all.size() - 1).id()).isEqualTo(last.offset());
+        // The gateway looks for a session's events where the producer really put them.
+        assertThat(last.partition()).isEqualTo(Topics.partitionOf(session, pipeline.kafka.settings().partitions()));
+
+        List<Sse> resumed = sse(get("/v1/runs/" + run.runId() + "/events").header("Last-Event-ID", Long.toString(all.get(1).id())).build());
+        assertThat(resumed).extracting(Sse::id).containsExactlyElementsOf(all.subList(2, all.size()).stream().map(Sse::id).toList());
+        assertThat(resumed).extracting(Sse::event).containsExactly("delta", "run_started", "delta", "run_completed");
+        assertThat(resumed).extracting(e -> e.data().path("delta").asText("")).containsExactly("cut short", "", "the whole answer", "");
+    }
+
+    private void insertRunningRun(RunRequested run) {
+        pipeline.database.inTransaction(c -> {
+            try (PreparedStatement session = c.prepareStatement(
+                    "INSERT INTO sessions (session_id, session_type, user_id, component_id) VALUES (?, 'agent', ?, ?)");
+                 PreparedStatement started = c.prepareStatement("INSERT INTO runs (run_id, session_id, user_id, component_type, component_id,"
+                         + " status, input, started_at) VALUES (?, ?, ?, 'agent', ?, 'running', '{\"message\": \"hello\"}'::jsonb, now())")) {
+                session.setString(1, run.sessionId());
+                session.setString(2, run.userId());
+                session.setString(3, run.componentId());
+                session.executeUpdate();
+                started.setString(1, run.runId());
+                started.setString(2, run.sessionId());
+                started.setString(3, run.userId());
+                started.setString(4, run.componentId());
+                return started.executeUpdate();
+            }
+        });
     }
 
     @Test

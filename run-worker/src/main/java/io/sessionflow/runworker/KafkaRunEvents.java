@@ -6,27 +6,27 @@ import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
 import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Publishes a run's events to {@code runs.events}, keyed by session id so they stay in order, numbered
- * from 1. Deltas are sent without waiting (the final event, sent after them on the same partition,
- * is waited for).
+ * Publishes a run's events to {@code runs.events}, keyed by session id so they stay in order. It keeps
+ * nothing per run: an event's id is the offset its record gets, so numbering cannot restart when the
+ * run is executed again elsewhere, and a run that never finishes leaves nothing behind. Every attempt
+ * begins with {@code run_started}. Deltas are sent without waiting (the final event, sent after them
+ * on the same partition, is waited for).
+ *
+ * <p>Public so that tests can publish as a second worker executing the same run would.
  */
-final class KafkaRunEvents implements RunEventSink {
+public final class KafkaRunEvents implements RunEventSink {
 
     private final Producer<String, byte[]> producer;
     private final Topic<RunEvent> topic;
     private final Clock clock;
-    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
 
-    KafkaRunEvents(Producer<String, byte[]> producer, Topic<RunEvent> topic, Clock clock) {
+    public KafkaRunEvents(Producer<String, byte[]> producer, Topic<RunEvent> topic, Clock clock) {
         this.producer = producer;
         this.topic = topic;
         this.clock = clock;
@@ -34,9 +34,7 @@ final class KafkaRunEvents implements RunEventSink {
 
     @Override
     public void started(RunRequested run) {
-        if (sequences.putIfAbsent(run.runId(), new AtomicLong()) == null) {
-            send(run.runId(), run.sessionId(), RunEvent.STARTED, null, null);
-        }
+        send(run.runId(), run.sessionId(), RunEvent.STARTED, null, null);
     }
 
     @Override
@@ -50,16 +48,12 @@ final class KafkaRunEvents implements RunEventSink {
     }
 
     /** The last event: the run's outcome. */
-    Future<RecordMetadata> finished(String runId, String sessionId, boolean completed, Object outcome) {
-        Future<RecordMetadata> sent = send(runId, sessionId, completed ? RunEvent.COMPLETED : RunEvent.FAILED, null,
-                Json.MAPPER.valueToTree(outcome));
-        sequences.remove(runId);
-        return sent;
+    public Future<RecordMetadata> finished(String runId, String sessionId, boolean completed, Object outcome) {
+        return send(runId, sessionId, completed ? RunEvent.COMPLETED : RunEvent.FAILED, null, Json.MAPPER.valueToTree(outcome));
     }
 
     private Future<RecordMetadata> send(String runId, String sessionId, String type, String delta, JsonNode run) {
-        long seq = sequences.computeIfAbsent(runId, id -> new AtomicLong()).incrementAndGet();
-        RunEvent event = new RunEvent(RunEvent.SCHEMA_VERSION, runId, sessionId, seq, type, delta, run, clock.instant());
+        RunEvent event = new RunEvent(RunEvent.SCHEMA_VERSION, runId, sessionId, type, delta, run, clock.instant());
         return producer.send(new ProducerRecord<>(topic.name(), sessionId, topic.serialize(event)));
     }
 }

@@ -45,7 +45,7 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, int
 
     @Override
     public String toString() {
-        return "DatabaseSettings[url=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "<none>" : "****")
+        return "DatabaseSettings[url=" + Secrets.url(jdbcUrl) + ", user=" + user + ", password=" + Secrets.mask(password)
                 + ", pool=" + poolSize + "]";
     }
 }

@@ -40,7 +40,25 @@ public record KafkaSettings(
         Map<String, String> extra = env.optional("KAFKA_CLIENT_PROPERTIES")
                 .map(path -> loadProperties(env, Path.of(path)))
                 .orElse(Map.of());
+        refuseCustomPartitioning(env, extra);
         return new KafkaSettings(bootstrap, new Topics(prefix), partitions, (short) replication, protocol, extra);
+    }
+
+    /**
+     * Every topic is keyed by session id, and streaming reads a session's events straight from the
+     * partition the built-in partitioner picks for its key ({@link io.sessionflow.kafka.Topics#partitionOf}).
+     * A producer that partitions otherwise would put events where no gateway looks: refused, not ignored.
+     */
+    private static void refuseCustomPartitioning(Env env, Map<String, String> clientProperties) {
+        if (clientProperties.containsKey("partitioner.class")) {
+            env.error("KAFKA_CLIENT_PROPERTIES sets partitioner.class=" + clientProperties.get("partitioner.class")
+                    + ": Sessionflow needs the built-in partitioner (a session's records on the partition its key hashes to,"
+                    + " where streaming reads them); remove it");
+        }
+        if (Boolean.parseBoolean(clientProperties.getOrDefault("partitioner.ignore.keys", "false").strip())) {
+            env.error("KAFKA_CLIENT_PROPERTIES sets partitioner.ignore.keys=true: Sessionflow needs records partitioned by"
+                    + " their key (the session id); remove it");
+        }
     }
 
     private static Map<String, String> loadProperties(Env env, Path path) {
@@ -57,8 +75,8 @@ public record KafkaSettings(
 
     @Override
     public String toString() {
-        return "KafkaSettings[bootstrap=" + bootstrapServers + ", prefix=" + topics.prefix() + ", partitions=" + partitions
+        return "KafkaSettings[bootstrap=" + Secrets.url(bootstrapServers) + ", prefix=" + topics.prefix() + ", partitions=" + partitions
                 + ", replication=" + replicationFactor + ", group.protocol=" + groupProtocol
-                + ", extra client properties=" + clientProperties.keySet() + "]";
+                + ", extra client properties=" + Secrets.properties(clientProperties) + "]";
     }
 }

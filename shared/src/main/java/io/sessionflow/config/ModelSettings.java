@@ -44,7 +44,7 @@ public record ModelSettings(String defaultModel, String openAiBaseUrl, String op
 
     @Override
     public String toString() {
-        return "ModelSettings[default=" + defaultModel + ", openai.base_url=" + openAiBaseUrl + ", openai.api_key="
-                + (openAiApiKey == null ? "<none>" : "****") + ", timeout=" + timeout + ", retries=" + maxRetries + "]";
+        return "ModelSettings[default=" + defaultModel + ", openai.base_url=" + Secrets.url(openAiBaseUrl) + ", openai.api_key="
+                + Secrets.mask(openAiApiKey) + ", timeout=" + timeout + ", retries=" + maxRetries + "]";
     }
 }

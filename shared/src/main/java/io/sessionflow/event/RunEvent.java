@@ -6,12 +6,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One step of a run as it happens, on {@code runs.events} (keyed by session id): {@code run_started},
- * {@code delta} (a piece of the answer as the model produces it), {@code retrying} (the attempt's
- * deltas so far are void; a new attempt follows), then {@code run_completed} or {@code run_failed}
- * with the final run. {@code seq} numbers a run's events from 1; it is the SSE event id.
+ * One step of a run as it happens, on {@code runs.events} (keyed by session id): {@code run_started}
+ * (an attempt begins), {@code delta} (a piece of the answer as the model produces it), {@code retrying}
+ * (the attempt's deltas so far are void; a new attempt follows), then {@code run_completed} or
+ * {@code run_failed} with the final run. A run executed again (after a worker crash or a rebalance)
+ * starts over with {@code run_started}: the deltas before it are void too.
+ *
+ * <p>An event carries no number of its own: its SSE id is the offset of its record in the session's
+ * partition, unique and ordered across every execution of the run, whichever worker published it.
  */
-public record RunEvent(int schemaVersion, String runId, String sessionId, long seq, String type, String delta, JsonNode run,
+public record RunEvent(int schemaVersion, String runId, String sessionId, String type, String delta, JsonNode run,
                        Instant at) {
 
     public static final int SCHEMA_VERSION = 1;

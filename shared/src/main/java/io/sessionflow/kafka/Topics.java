@@ -6,8 +6,10 @@ import io.sessionflow.event.RunEvent;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.SessionChanged;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The topic contract (DESIGN.md section 3). Every topic is keyed by session id, so all work on one
@@ -19,6 +21,16 @@ public record Topics(String prefix) {
 
     public Topics {
         Objects.requireNonNull(prefix, "null topic prefix");
+    }
+
+    /**
+     * The partition that holds a session's records in a topic of {@code partitions} partitions: the one
+     * the producer's built-in partitioner picks for the session's key. Readers that go straight to a
+     * session's partition (streaming) rely on it, which is why {@code KafkaSettings} refuses a
+     * configured {@code partitioner.class}.
+     */
+    public static int partitionOf(String sessionId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(sessionId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     public Topic<RunRequested> runsRequested() {

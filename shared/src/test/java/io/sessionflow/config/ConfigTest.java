@@ -51,6 +51,48 @@ class ConfigTest {
     }
 
     @Test
+    void shouldMaskEverySecretOfTheLoggedConfiguration() throws Exception {
+        java.nio.file.Path properties = java.nio.file.Files.createTempFile("kafka-client", ".properties");
+        java.nio.file.Files.writeString(properties, "security.protocol=SASL_SSL\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"kafka-pw\";\n"
+                + "ssl.truststore.password=trust-pw\n");
+        Env env = env("DATABASE_URL", "postgres://app:url-pw@db:5433/app?sslpassword=ssl-pw&sslmode=require",
+                "KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_CLIENT_PROPERTIES", properties.toString(),
+                "OPENAI_API_KEY", "sk-api-key", "OPENAI_BASE_URL", "https://proxy:proxy-pw@llm.example/v1?token=tok-pw");
+
+        String logged = PipelineSettings.read(env).toString();
+        env.check();
+
+        assertThat(logged).doesNotContain("url-pw", "ssl-pw", "kafka-pw", "trust-pw", "sk-api-key", "proxy-pw", "tok-pw")
+                .contains("jdbc:postgresql://db:5433/app?sslpassword=****&sslmode=require", "security.protocol=SASL_SSL",
+                        "https://proxy:****@llm.example/v1?token=****");
+    }
+
+    @Test
+    void shouldMaskAPasswordInTheQueryOfAJdbcUrl() {
+        DatabaseSettings db = DatabaseSettings.read(env("DATABASE_URL", "jdbc:postgresql://db/app?user=app&password=s3cret"));
+
+        assertThat(db.jdbcUrl()).endsWith("password=s3cret");
+        assertThat(db.toString()).doesNotContain("s3cret").contains("jdbc:postgresql://db/app?user=app&password=****");
+    }
+
+    @Test
+    void shouldRefuseAPartitionerOtherThanTheBuiltInOne() throws Exception {
+        java.nio.file.Path properties = java.nio.file.Files.createTempFile("kafka-client", ".properties");
+        java.nio.file.Files.writeString(properties, "partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner\n"
+                + "partitioner.ignore.keys=true\n");
+        Env env = env("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_CLIENT_PROPERTIES", properties.toString());
+
+        KafkaSettings.read(env);
+
+        ConfigException refused = catchThrowableOfType(ConfigException.class, env::check);
+        assertThat(refused).as("the configuration is refused").isNotNull();
+        assertThat(refused.problems()).hasSize(2);
+        assertThat(refused.problems().get(0)).contains("partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner");
+        assertThat(refused.problems().get(1)).contains("partitioner.ignore.keys=true");
+    }
+
+    @Test
     void shouldDefaultPortAndKeepQueryOfPostgresqlUrl() {
         Env env = env("DATABASE_URL", "postgresql://db.example/app?sslmode=require");
 

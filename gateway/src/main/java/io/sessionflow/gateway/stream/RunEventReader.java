@@ -4,28 +4,43 @@ import io.sessionflow.event.RunEvent;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.PoisonRecordException;
 import io.sessionflow.kafka.Topic;
-import java.nio.charset.StandardCharsets;
+import io.sessionflow.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Follows one run's events on {@code runs.events}. Every event of a session is on one partition, so
  * reading that partition from just before the run began replays what already happened and then
  * follows what happens next. No gateway keeps streams in memory: any instance can serve any run,
  * live or finished, for as long as the topic retains its events.
+ *
+ * <p>An event's id is its record's offset in that partition: unique and ordered across every
+ * execution of the run (a worker that executes it again after a crash appends after the first one's
+ * events), so resuming after an id neither skips nor repeats an event.
  */
 public final class RunEventReader {
 
     /** How the reading ended. */
     public enum End { FINAL_EVENT, CAUGHT_UP_WITHOUT_FINAL, DEADLINE, LISTENER_STOPPED }
+
+    /** @param position the offset after the last record read: an id later than every event delivered */
+    public record Reading(End end, long position) {
+    }
+
+    /** Receives a run's events in order, each with its id; returning false stops the reading. */
+    @FunctionalInterface
+    public interface Listener {
+        boolean onEvent(long id, RunEvent event);
+    }
+
+    /** {@code afterId} when the client has seen no event yet. */
+    public static final long FROM_START = -1;
 
     private final KafkaClients clients;
     private final Topic<RunEvent> topic;
@@ -37,29 +52,27 @@ public final class RunEventReader {
 
     /**
      * @param startedAt  when the run was accepted: reading starts a little before
-     * @param afterSeq   events up to this sequence number are skipped (SSE Last-Event-ID)
+     * @param afterId    events up to this id are skipped (SSE Last-Event-ID), or {@link #FROM_START}
      * @param finished   whether the run was already finished when asked: then reaching the end of the
      *                   partition without its final event ends the reading (the events are gone)
-     * @param listener   receives the run's events in order; returning false stops the reading
      */
-    public End read(String sessionId, String runId, Instant startedAt, long afterSeq, boolean finished, Instant deadline,
-                    Predicate<RunEvent> listener) {
+    public Reading read(String sessionId, String runId, Instant startedAt, long afterId, boolean finished, Instant deadline,
+                        Listener listener) {
         try (KafkaConsumer<String, byte[]> consumer = clients.standaloneConsumer("gateway-stream")) {
             int partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).size();
-            TopicPartition partition = new TopicPartition(topic.name(),
-                    Utils.toPositive(Utils.murmur2(sessionId.getBytes(StandardCharsets.UTF_8))) % partitions);
+            TopicPartition partition = new TopicPartition(topic.name(), Topics.partitionOf(sessionId, partitions));
             consumer.assign(List.of(partition));
             long from = startedAt.minusSeconds(5).toEpochMilli();
             Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(Map.of(partition, from), Duration.ofSeconds(10));
             OffsetAndTimestamp start = offsets.get(partition);
             long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
-            if (start == null) {
-                consumer.seekToEnd(List.of(partition));
-            } else {
-                consumer.seek(partition, start.offset());
-            }
+            // No earlier than the run's start (an id from elsewhere must not replay the partition), and no
+            // later than the end (an id past it names no event of this run, and seeking past the end skips).
+            long position = Math.max(start == null ? end : start.offset(), Math.min(afterId + 1, end));
+            consumer.seek(partition, position);
             while (Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    position = record.offset() + 1;
                     if (!sessionId.equals(record.key())) {
                         continue;
                     }
@@ -69,21 +82,21 @@ public final class RunEventReader {
                     } catch (PoisonRecordException e) {
                         continue;
                     }
-                    if (!event.runId().equals(runId) || event.seq() <= afterSeq) {
+                    if (!event.runId().equals(runId)) {
                         continue;
                     }
-                    if (!listener.test(event)) {
-                        return End.LISTENER_STOPPED;
+                    if (!listener.onEvent(record.offset(), event)) {
+                        return new Reading(End.LISTENER_STOPPED, position);
                     }
                     if (event.isFinal()) {
-                        return End.FINAL_EVENT;
+                        return new Reading(End.FINAL_EVENT, position);
                     }
                 }
                 if (finished && consumer.position(partition) >= end) {
-                    return End.CAUGHT_UP_WITHOUT_FINAL;
+                    return new Reading(End.CAUGHT_UP_WITHOUT_FINAL, Math.max(position, end));
                 }
             }
-            return End.DEADLINE;
+            return new Reading(End.DEADLINE, position);
         }
     }
 }
