@@ -298,11 +298,11 @@ public final class RunStore {
     }
 
     static RunRecord read(ResultSet rs) throws SQLException {
-        int runIndex = rs.getInt("run_index");
         return new RunRecord(
                 rs.getString("run_id"),
                 rs.getString("session_id"),
-                rs.wasNull() ? null : runIndex,
+                // Null until the run completes (and always for member runs): read as an object, not as 0.
+                rs.getObject("run_index", Integer.class),
                 rs.getString("parent_run_id"),
                 rs.getString("user_id"),
                 ComponentType.fromWireName(rs.getString("component_type")),
