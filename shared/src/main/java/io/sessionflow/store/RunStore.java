@@ -117,21 +117,26 @@ public final class RunStore {
         }
     }
 
-    /** Those of the given runs that are cancelled now. */
-    public java.util.Set<String> cancelledAmong(Connection connection, java.util.Collection<String> runIds) throws SQLException {
-        java.util.Set<String> cancelled = new java.util.HashSet<>();
+    /**
+     * Those of the given runs that are cancelled now, or gone: a run in progress loses its row only
+     * when its session is deleted, and then it is as good as cancelled.
+     */
+    public Set<String> cancelledOrGoneAmong(Connection connection, Collection<String> runIds) throws SQLException {
+        Set<String> ended = new HashSet<>();
         if (runIds.isEmpty()) {
-            return cancelled;
+            return ended;
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT run_id FROM runs WHERE run_id = ANY (?) AND status = 'cancelled'")) {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id FROM unnest(CAST(? AS text[])) AS id
+                 WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = id AND status <> 'cancelled')""")) {
             select.setArray(1, connection.createArrayOf("text", runIds.toArray()));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    cancelled.add(rs.getString(1));
+                    ended.add(rs.getString(1));
                 }
             }
         }
-        return cancelled;
+        return ended;
     }
 
     /**
