@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * works whichever worker holds the run and whichever gateway took the cancel) or when the run's
  * deadline passes. The call runs on a thread of its own, so the run can be let go even from a
  * provider that ignores interruption (its late answer is thrown away); the run's thread just waits
- * for the answer. One watcher, a few times a second, checks every call in flight at once: one query
- * for cancellations, one pass over the deadlines, so a thousand waiting runs cost no wake-ups.
+ * for the answer. A run whose row is gone (its session was deleted) counts as cancelled. One watcher,
+ * a few times a second, checks every call in flight at once: one query for cancellations, one pass
+ * over the deadlines, so a thousand waiting runs cost no wake-ups.
  */
 final class ModelInvoker implements AutoCloseable {
 
@@ -106,7 +107,7 @@ final class ModelInvoker implements AutoCloseable {
             }
         }
         try {
-            Set<String> cancelled = database.withConnection(c -> runs.cancelledAmong(c, Set.copyOf(inFlight.keySet())));
+            Set<String> cancelled = database.withConnection(c -> runs.cancelledOrGoneAmong(c, Set.copyOf(inFlight.keySet())));
             for (String runId : cancelled) {
                 Call call = inFlight.get(runId);
                 if (call != null) {

@@ -44,7 +44,10 @@ final class RunCommits implements AutoCloseable {
     record Stale() implements Committed {
     }
 
-    /** The run was finished meanwhile (cancelled); nothing was stored and its outcome stands. */
+    /**
+     * The run was finished meanwhile (cancelled), or is gone with its deleted session; nothing was
+     * stored (a session that is gone is not made again) and its outcome stands.
+     */
     record AlreadyFinished() implements Committed {
     }
 

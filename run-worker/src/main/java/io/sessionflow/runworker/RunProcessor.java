@@ -112,7 +112,11 @@ public final class RunProcessor implements AutoCloseable {
             } catch (SessionMismatchException e) {
                 return fail(request, e.getMessage());
             } catch (RunAlreadyFinishedException | RunCancelledException e) {
-                RunRecord stored = database.withConnection(c -> runs.find(c, request.runId())).orElseThrow();
+                Optional<RunRecord> found = database.withConnection(c -> runs.find(c, request.runId()));
+                if (found.isEmpty()) {
+                    return sessionDeleted(request); // a claimed run's row goes only with its session
+                }
+                RunRecord stored = found.get();
                 if (e instanceof RunAlreadyFinishedException && attempt == 1) {
                     log.info("run {} is already {}; re-emitting its outcome without calling the model", request.runId(), stored.status().wireName());
                 }
@@ -161,6 +165,9 @@ public final class RunProcessor implements AutoCloseable {
         }
         if (started instanceof RunStarts.AlreadyFinished) {
             throw new RunAlreadyFinishedException();
+        }
+        if (started instanceof RunStarts.SessionDeleted) {
+            return sessionDeleted(request);
         }
         RunStarts.Claimed loaded = (RunStarts.Claimed) started;
         Session session = loaded.session();
@@ -223,6 +230,18 @@ public final class RunProcessor implements AutoCloseable {
         }
         return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(),
                 request.componentType(), request.componentId(), RunStatus.FAILED.wireName(), error, request.requestedAt(), clock.instant()));
+    }
+
+    /**
+     * The run's session was deleted after the run was requested: the run ends as cancelled, with
+     * nothing stored (its row, if any, went with the session) and the session left deleted.
+     */
+    private RunOutcome sessionDeleted(RunRequested request) {
+        String reason = "session " + request.sessionId() + " was deleted";
+        log.info("run {} cancelled: {}", request.runId(), reason);
+        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(),
+                request.componentType(), request.componentId(), RunStatus.CANCELLED.wireName(), reason, request.requestedAt(),
+                clock.instant()));
     }
 
     static RunOutcome outcomeOf(RunRecord run) {

@@ -10,9 +10,11 @@ import io.sessionflow.store.RunStore;
 import io.sessionflow.store.Session;
 import io.sessionflow.store.SessionMemory;
 import io.sessionflow.store.SessionStore;
+import io.sessionflow.store.SessionTombstones;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +23,9 @@ import java.util.function.IntConsumer;
 /**
  * The first of a run's two transactions, group-committed across sessions: the session exists (made
  * with the component's default state if new) and is the requester's, the run is stored and claimed,
- * and what the run remembers of its session is read. A batch of any size takes four statements.
+ * and what the run remembers of its session is read; a run requested before its session was deleted
+ * is neither stored nor claimed, and does not bring the session back. A batch of any size takes six
+ * statements.
  */
 final class RunStarts implements AutoCloseable {
 
@@ -45,8 +49,14 @@ final class RunStarts implements AutoCloseable {
     record AlreadyFinished() implements Started {
     }
 
+    /** The run was requested before its session was deleted: nothing was stored, the session stays deleted. */
+    record SessionDeleted() implements Started {
+    }
+
     private final RunStore runs = new RunStore();
-    private final RunRegistration registration = new RunRegistration(new SessionStore(), runs);
+    private final SessionStore sessions = new SessionStore();
+    private final SessionTombstones tombstones = new SessionTombstones();
+    private final RunRegistration registration = new RunRegistration(sessions, runs);
     private final GroupCommit<Start, Started> batches;
 
     RunStarts(Database database, int writers, int maxBatch, IntConsumer batchSizes) {
@@ -64,12 +74,17 @@ final class RunStarts implements AutoCloseable {
     }
 
     List<Started> startAll(Connection c, List<Start> starts) throws SQLException {
-        List<RunRegistration.SessionCheck> checks = registration.ensureSessions(c, starts.stream()
+        // The sessions are held against deletion first, so that the tombstones read next include every
+        // deletion this start could otherwise undo (one committed meanwhile would leave no row to find).
+        sessions.lockAgainstDeletion(c, starts.stream().map(s -> s.request().sessionId()).toList());
+        Set<String> ofDeletedSessions = tombstones.requestedBeforeDeletion(c, starts.stream().map(Start::request).toList());
+        List<Start> live = starts.stream().filter(s -> !ofDeletedSessions.contains(s.request().runId())).toList();
+        List<RunRegistration.SessionCheck> checks = registration.ensureSessions(c, live.stream()
                 .map(s -> new RunRegistration.Registration(s.request(), s.defaultState())).toList());
         List<Start> owned = new ArrayList<>();
-        for (int i = 0; i < starts.size(); i++) {
+        for (int i = 0; i < live.size(); i++) {
             if (!checks.get(i).refused()) {
-                owned.add(starts.get(i));
+                owned.add(live.get(i));
             }
         }
         Set<String> claimed = runs.claimAll(c, owned.stream().map(Start::request).toList());
@@ -78,9 +93,14 @@ final class RunStarts implements AutoCloseable {
                 .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext()))
                 .toList());
         List<Started> results = new ArrayList<>();
-        for (int i = 0; i < starts.size(); i++) {
-            RunRequested request = starts.get(i).request();
-            RunRegistration.SessionCheck check = checks.get(i);
+        Iterator<RunRegistration.SessionCheck> liveChecks = checks.iterator();
+        for (Start start : starts) {
+            RunRequested request = start.request();
+            if (ofDeletedSessions.contains(request.runId())) {
+                results.add(new SessionDeleted());
+                continue;
+            }
+            RunRegistration.SessionCheck check = liveChecks.next();
             if (check.refused()) {
                 results.add(new Refused(check.refusal()));
             } else if (claimed.contains(request.runId())) {

@@ -77,11 +77,8 @@ final class TeamMembers {
 
     void store(Connection connection, RunStore runs, RunRequested teamRun, List<MemberAnswer> answers) throws SQLException {
         for (MemberAnswer answer : answers) {
-            RunRequested memberRun = new RunRequested(RunRequested.SCHEMA_VERSION, teamRun.runId() + ":" + answer.memberId(),
-                    teamRun.sessionId(), teamRun.userId(), ComponentType.AGENT, answer.memberId(), teamRun.input(), null, false,
-                    RunOverrides.NONE, teamRun.requestedAt());
-            runs.insertPending(connection, memberRun, teamRun.runId());
-            runs.complete(connection, new RunStore.Completion(memberRun.runId(), null, answer.reply().content(), answer.turns(), answer.model(),
+            String memberRunId = runs.insertPendingMember(connection, teamRun, answer.memberId());
+            runs.complete(connection, new RunStore.Completion(memberRunId, null, answer.reply().content(), answer.turns(), answer.model(),
                     new RunMetrics(answer.reply().inputTokens(), answer.reply().outputTokens(), answer.latencyMs(), answer.latencyMs())));
         }
     }

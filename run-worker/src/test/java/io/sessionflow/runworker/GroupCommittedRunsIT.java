@@ -20,10 +20,16 @@ import io.sessionflow.store.RunStatus;
 import io.sessionflow.store.RunStore;
 import io.sessionflow.store.Session;
 import io.sessionflow.store.SessionStore;
+import io.sessionflow.store.SessionTombstones;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +140,102 @@ class GroupCommittedRunsIT {
         assertThat(claimed.memory().history().get(3).content()).startsWith("answer to ");
     }
 
+    @Test
+    void oneStartBatchRefusesTheRequestsMadeBeforeTheirSessionWasDeletedAndNothingElse() {
+        String prefix = UUID.randomUUID().toString();
+        RunRequested stale = request(prefix + "-deleted", "alice", Instant.now());
+        claimed(request(stale.sessionId(), "alice"));
+        RunRequested fresh = request(prefix + "-fresh", "alice");
+        database.inTransaction(c -> sessions.delete(c, List.of(stale.sessionId()), null));
+        RunRequested anew = request(stale.sessionId(), "alice"); // requested after the deletion: may create the session again
+
+        List<RunStarts.Started> started = database.inTransaction(c -> starts.startAll(c, List.of(start(stale), start(fresh))));
+
+        assertThat(started.get(0)).isInstanceOf(RunStarts.SessionDeleted.class);
+        assertThat(started.get(1)).isInstanceOf(RunStarts.Claimed.class);
+        assertThat(sessionExists(stale.sessionId())).isFalse();
+        assertThat(runExists(stale.runId())).isFalse();
+        assertThat(starts.start(start(anew))).isInstanceOf(RunStarts.Claimed.class);
+        assertThat(sessionExists(stale.sessionId())).isTrue();
+    }
+
+    @Test
+    void aStartWaitsOutADeletionUnderWayAndThenLeavesTheSessionDeleted() throws Exception {
+        RunRequested claimedBefore = request(UUID.randomUUID().toString(), "alice");
+        claimed(claimedBefore);
+        RunRequested queued = request(claimedBefore.sessionId(), "alice");
+        CountDownLatch deleting = new CountDownLatch(1);
+        CountDownLatch commitDeletion = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> deletion = threads.submit(() -> database.inTransaction(c -> {
+                sessions.delete(c, List.of(claimedBefore.sessionId()), null);
+                deleting.countDown();
+                try {
+                    commitDeletion.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<List<RunStarts.Started>> start = threads.submit(() -> database.inTransaction(c -> starts.startAll(c, List.of(start(queued)))));
+            Thread.sleep(500);
+            assertThat(start).as("the start waits for the deletion to end").isNotDone();
+            commitDeletion.countDown();
+            deletion.get(10, TimeUnit.SECONDS);
+
+            assertThat(start.get(10, TimeUnit.SECONDS)).singleElement().isInstanceOf(RunStarts.SessionDeleted.class);
+            assertThat(sessionExists(claimedBefore.sessionId())).isFalse();
+        } finally {
+            commitDeletion.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCommitWhoseSessionWasDeletedStoresNothingAndDoesNotMakeTheSessionAgain() {
+        RunRequested request = request(UUID.randomUUID().toString(), "alice");
+        Session session = claimed(request);
+        database.inTransaction(c -> sessions.delete(c, List.of(session.sessionId()), null));
+
+        assertThat(commits.commit(commit(request, session))).isEqualTo(new RunCommits.AlreadyFinished());
+        assertThat(sessionExists(session.sessionId())).isFalse();
+        assertThat(runExists(request.runId())).isFalse();
+    }
+
+    @Test
+    void deletingSessionsForgetsTombstonesPastTheirRetention() {
+        String old = UUID.randomUUID().toString();
+        String recent = UUID.randomUUID().toString();
+        database.withConnection(c -> {
+            try (var insert = c.prepareStatement("INSERT INTO session_tombstones (session_id, deleted_at) VALUES (?, ?), (?, ?)")) {
+                insert.setString(1, old);
+                insert.setTimestamp(2, java.sql.Timestamp.from(Instant.now().minus(SessionTombstones.RETENTION).minusSeconds(60)));
+                insert.setString(3, recent);
+                insert.setTimestamp(4, java.sql.Timestamp.from(Instant.now().minus(SessionTombstones.RETENTION).plusSeconds(3600)));
+                return insert.executeUpdate();
+            }
+        });
+
+        database.inTransaction(c -> sessions.delete(c, List.of(UUID.randomUUID().toString()), null));
+
+        List<String> left = database.withConnection(c -> {
+            try (var select = c.prepareStatement("SELECT session_id FROM session_tombstones WHERE session_id IN (?, ?)")) {
+                select.setString(1, old);
+                select.setString(2, recent);
+                try (var rs = select.executeQuery()) {
+                    List<String> ids = new java.util.ArrayList<>();
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                    return ids;
+                }
+            }
+        });
+        assertThat(left).containsExactly(recent);
+    }
+
     private Session claimed(RunRequested request) {
         return ((RunStarts.Claimed) starts.start(start(request))).session();
     }
@@ -150,12 +252,24 @@ class GroupCommittedRunsIT {
     }
 
     private static RunRequested request(String sessionId, String userId) {
+        return request(sessionId, userId, Instant.now());
+    }
+
+    private static RunRequested request(String sessionId, String userId, Instant requestedAt) {
         return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, ComponentType.AGENT,
-                "bench-agent", new RunInput("hello"), null, false, RunOverrides.NONE, Instant.now());
+                "bench-agent", new RunInput("hello"), null, false, RunOverrides.NONE, requestedAt);
     }
 
     private RunRecord find(RunRequested request) {
         return database.withConnection(c -> runs.find(c, request.runId())).orElseThrow();
+    }
+
+    private boolean sessionExists(String sessionId) {
+        return database.withConnection(c -> sessions.find(c, sessionId).isPresent());
+    }
+
+    private boolean runExists(String runId) {
+        return database.withConnection(c -> runs.find(c, runId).isPresent());
     }
 
     private Session session(Session before) {

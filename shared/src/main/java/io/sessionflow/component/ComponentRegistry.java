@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sessionflow.config.ConfigException;
 import io.sessionflow.config.ModelSettings;
 import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.Ids;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -105,6 +106,12 @@ public final class ComponentRegistry {
             for (String member : definition.members()) {
                 if (!seen.containsKey("agent " + member)) {
                     problems.add(source + ": team " + definition.id() + " names member '" + member + "', which is not a defined agent");
+                }
+                // A member's run id is <run_id>:<member_id>: refused here, a long member id would fail every run of the team instead.
+                if (member.length() > Ids.MAX_MEMBER_ID_LENGTH) {
+                    problems.add(source + ": team " + definition.id() + " names member '" + member + "' (" + member.length()
+                            + " characters): a member's id must be at most " + Ids.MAX_MEMBER_ID_LENGTH
+                            + " characters, so that its run id <run_id>:<member_id> fits in " + Ids.MAX_LENGTH);
                 }
             }
         }

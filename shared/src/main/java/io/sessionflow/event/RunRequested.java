@@ -35,7 +35,7 @@ public record RunRequested(
         if (schemaVersion != SCHEMA_VERSION) {
             throw new IllegalArgumentException("unsupported schema_version " + schemaVersion + " (expected " + SCHEMA_VERSION + ")");
         }
-        Ids.requireId(runId, "run_id");
+        Ids.requireRunId(runId, "run_id");
         Ids.requireId(sessionId, "session_id");
         Objects.requireNonNull(componentType, "component_type is required");
         Ids.requireId(componentId, "component_id");

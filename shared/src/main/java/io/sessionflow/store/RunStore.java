@@ -2,6 +2,7 @@ package io.sessionflow.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.Ids;
 import io.sessionflow.event.RunMetrics;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
@@ -24,22 +25,26 @@ public final class RunStore {
             run_id, session_id, run_index, parent_run_id, user_id, component_type, component_id, status, input,
             content, messages, model, metrics, error, created_at, started_at, completed_at""";
 
-    /** Stores the run as pending unless it is already stored. @return whether this call inserted it */
-    public boolean insertPending(Connection connection, RunRequested request, String parentRunId) throws SQLException {
+    /**
+     * Stores a team member's run as pending under its team run, unless it is already stored. A member
+     * run is not a request of its own: its id is derived from the team run's. @return the member run's id
+     */
+    public String insertPendingMember(Connection connection, RunRequested teamRun, String memberId) throws SQLException {
+        String memberRunId = Ids.memberRunId(teamRun.runId(), memberId);
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO runs (run_id, session_id, parent_run_id, user_id, component_type, component_id, status, input, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', CAST(? AS jsonb), ?)
+                VALUES (?, ?, ?, ?, 'agent', ?, 'pending', CAST(? AS jsonb), ?)
                 ON CONFLICT (run_id) DO NOTHING""")) {
-            insert.setString(1, request.runId());
-            insert.setString(2, request.sessionId());
-            insert.setString(3, parentRunId);
-            insert.setString(4, request.userId());
-            insert.setString(5, request.componentType().wireName());
-            insert.setString(6, request.componentId());
-            insert.setString(7, Json.toText(inputOf(request)));
-            insert.setTimestamp(8, java.sql.Timestamp.from(request.requestedAt()));
-            return insert.executeUpdate() == 1;
+            insert.setString(1, memberRunId);
+            insert.setString(2, teamRun.sessionId());
+            insert.setString(3, teamRun.runId());
+            insert.setString(4, teamRun.userId());
+            insert.setString(5, memberId);
+            insert.setString(6, Json.toText(Json.object().put("message", teamRun.input().message())));
+            insert.setTimestamp(7, java.sql.Timestamp.from(teamRun.requestedAt()));
+            insert.executeUpdate();
         }
+        return memberRunId;
     }
 
     /** Stores top-level runs as pending unless they are stored already, in one round trip (a JDBC batch). */
@@ -112,21 +117,26 @@ public final class RunStore {
         }
     }
 
-    /** Those of the given runs that are cancelled now. */
-    public java.util.Set<String> cancelledAmong(Connection connection, java.util.Collection<String> runIds) throws SQLException {
-        java.util.Set<String> cancelled = new java.util.HashSet<>();
+    /**
+     * Those of the given runs that are cancelled now, or gone: a run in progress loses its row only
+     * when its session is deleted, and then it is as good as cancelled.
+     */
+    public Set<String> cancelledOrGoneAmong(Connection connection, Collection<String> runIds) throws SQLException {
+        Set<String> ended = new HashSet<>();
         if (runIds.isEmpty()) {
-            return cancelled;
+            return ended;
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT run_id FROM runs WHERE run_id = ANY (?) AND status = 'cancelled'")) {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id FROM unnest(CAST(? AS text[])) AS id
+                 WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = id AND status <> 'cancelled')""")) {
             select.setArray(1, connection.createArrayOf("text", runIds.toArray()));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    cancelled.add(rs.getString(1));
+                    ended.add(rs.getString(1));
                 }
             }
         }
-        return cancelled;
+        return ended;
     }
 
     /**
@@ -298,11 +308,11 @@ public final class RunStore {
     }
 
     static RunRecord read(ResultSet rs) throws SQLException {
-        int runIndex = rs.getInt("run_index");
         return new RunRecord(
                 rs.getString("run_id"),
                 rs.getString("session_id"),
-                rs.wasNull() ? null : runIndex,
+                // Null until the run completes (and always for member runs): read as an object, not as 0.
+                rs.getObject("run_index", Integer.class),
                 rs.getString("parent_run_id"),
                 rs.getString("user_id"),
                 ComponentType.fromWireName(rs.getString("component_type")),

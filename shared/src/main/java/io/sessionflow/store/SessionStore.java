@@ -22,6 +22,8 @@ public final class SessionStore {
             session_id, session_type, user_id, component_id, session_name, session_state, metadata,
             run_count, version, created_at, updated_at""";
 
+    private final SessionTombstones tombstones = new SessionTombstones();
+
     /** A session to create with its component's default state, unless it exists. */
     public record NewSession(String sessionId, ComponentType type, String userId, String componentId, ObjectNode defaultState) {
     }
@@ -183,22 +185,44 @@ public final class SessionStore {
 
     /**
      * Deletes sessions with everything that hangs off them (runs, summary, context: the foreign keys
-     * cascade). With a user, only that user's sessions are touched. @return the ids deleted
+     * cascade), and leaves a tombstone for each in the same statement, so that a run requested before
+     * now cannot bring one back. With a user, only that user's sessions are touched. Tombstones past
+     * their retention are swept on the way. @return the ids deleted
      */
     public List<String> delete(Connection connection, List<String> sessionIds, String onlyOfUser) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM sessions WHERE session_id = ANY (?)" + (onlyOfUser != null ? " AND user_id = ?" : "") + " RETURNING session_id")) {
+        List<String> deleted = new ArrayList<>();
+        try (PreparedStatement delete = connection.prepareStatement("""
+                WITH deleted AS (
+                    DELETE FROM sessions WHERE session_id = ANY (?)""" + (onlyOfUser != null ? " AND user_id = ?" : "") + """
+                     RETURNING session_id),
+                tombstones AS (
+                    INSERT INTO session_tombstones (session_id, deleted_at) SELECT session_id, clock_timestamp() FROM deleted
+                    ON CONFLICT (session_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at)
+                SELECT session_id FROM deleted""")) {
             delete.setArray(1, connection.createArrayOf("text", sessionIds.toArray()));
             if (onlyOfUser != null) {
                 delete.setString(2, onlyOfUser);
             }
-            List<String> deleted = new ArrayList<>();
             try (ResultSet rs = delete.executeQuery()) {
                 while (rs.next()) {
                     deleted.add(rs.getString(1));
                 }
             }
-            return deleted;
+        }
+        tombstones.sweep(connection);
+        return deleted;
+    }
+
+    /**
+     * Locks those of the sessions that exist against deletion until the transaction ends, in id order
+     * (so two batches cannot deadlock); a deletion under way is waited out first. Runs and commits do
+     * not conflict with this lock: only a delete does.
+     */
+    public void lockAgainstDeletion(Connection connection, Collection<String> sessionIds) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT session_id FROM sessions WHERE session_id = ANY (?) ORDER BY session_id FOR KEY SHARE")) {
+            lock.setArray(1, connection.createArrayOf("text", sessionIds.toArray()));
+            lock.executeQuery().close();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionflow.config.ConfigException;
 import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.Ids;
 import io.sessionflow.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -230,6 +231,37 @@ class ComponentRegistryTest {
                 """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("only teams have members");
+    }
+
+    @Test
+    void shouldRefuseATeamWhoseMemberIdMakesTheMemberRunIdTooLong() {
+        String longMember = "m".repeat(Ids.MAX_MEMBER_ID_LENGTH + 1);
+
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: %s
+                teams:
+                  - id: crew
+                    members: [%s]
+                """.formatted(longMember, longMember)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("components.yaml: team crew names member '" + longMember + "' (64 characters): a member's id must be at most 63");
+    }
+
+    @Test
+    void shouldLoadATeamWhoseLongestMemberRunIdStillIsAnId() throws IOException {
+        String longestMember = "m".repeat(Ids.MAX_MEMBER_ID_LENGTH);
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: %s
+                teams:
+                  - id: crew
+                    members: [%s]
+                """.formatted(longestMember, longestMember));
+
+        assertThat(registry.find(ComponentType.TEAM, "crew").orElseThrow().members()).containsExactly(longestMember);
+        String longestRunId = "r".repeat(Ids.MAX_RUN_ID_LENGTH);
+        assertThat(Ids.isValid(Ids.memberRunId(longestRunId, longestMember))).isTrue();
     }
 
     @Test

@@ -140,6 +140,18 @@ class EventJsonTest {
     }
 
     @Test
+    void shouldRejectARunIdTooLongToDeriveMemberRunIdsFromAsPoison() {
+        ObjectNode node = Json.parseObject(validJson());
+        node.put("run_id", "r".repeat(Ids.MAX_RUN_ID_LENGTH + 1));
+
+        assertThatThrownBy(() -> REQUESTS.deserialize(bytes(node.toString())))
+                .isInstanceOf(PoisonRecordException.class)
+                .hasMessageContaining("run_id must be at most 64 characters, got 65");
+        node.put("run_id", "r".repeat(Ids.MAX_RUN_ID_LENGTH));
+        assertThat(REQUESTS.deserialize(bytes(node.toString())).runId()).hasSize(64);
+    }
+
+    @Test
     void shouldRejectBadComponentTypeAsPoison() {
         ObjectNode node = Json.parseObject(validJson());
         node.put("component_type", "robot");
