@@ -137,6 +137,13 @@ public final class RunProcessor implements AutoCloseable {
                         pause.toMillis(), describe(e));
                 events.retrying(request, describe(e));
                 sleep(pause);
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e; // the worker is stopping: the run is handed back, not failed
+                }
+                // A bug, not an outage: trying again would only fail the same way, holding the session meanwhile.
+                log.error("run {} failed unexpectedly", request.runId(), e);
+                return fail(request, "internal error: " + describe(e));
             }
         }
     }
@@ -211,8 +218,8 @@ public final class RunProcessor implements AutoCloseable {
         return blocks;
     }
 
-    /** Stores the run as failed (when it is stored at all) and returns the event saying so. */
-    private RunOutcome fail(RunRequested request, String error) {
+    /** Stores the run as failed (when it is stored at all) and returns the event saying so; a finished run keeps its outcome. */
+    RunOutcome fail(RunRequested request, String error) {
         log.warn("run {} failed: {}", request.runId(), error);
         boolean finishedNow = database.withConnection(c -> runs.finishUnsuccessfully(c, request.runId(), RunStatus.FAILED, error));
         if (!finishedNow) {

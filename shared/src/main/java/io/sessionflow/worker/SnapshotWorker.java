@@ -7,7 +7,9 @@ import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.run.Backoff;
 import io.sessionflow.store.Database;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotWorker.class);
+    /**
+     * Tries of a session's update before its records are dead-lettered: about half a minute of pauses, enough
+     * for a model or database blip. Bounded because the records hold their partition's commit until they end;
+     * giving up loses nothing, since the session's next update catches up from the stored snapshot.
+     */
+    private static final Backoff UPDATE_RETRIES = new Backoff(6, Duration.ofSeconds(1), Duration.ofSeconds(16));
 
     private final String name;
     private final OrderedConsumer<RunCompleted> consumer;
@@ -44,7 +52,7 @@ public final class SnapshotWorker implements AutoCloseable {
         this.name = kind + "-worker";
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(name + "-"));
         SessionLanes lanes = new SessionLanes(executor);
-        this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), lanes, update);
+        this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), lanes, update, UPDATE_RETRIES);
         // Rebuild commands share the lanes with live updates, so the two never race on a session.
         this.rebuilds = new OrderedConsumer<>(clients, settings.groupId() + ".reprocess", name + "-rebuilds",
                 clients.topics().sessionsReprocess(), ReprocessSession::sessionId,
