@@ -137,13 +137,6 @@ public final class RunProcessor implements AutoCloseable {
                         pause.toMillis(), describe(e));
                 events.retrying(request, describe(e));
                 sleep(pause);
-            } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw e; // the worker is stopping: the run is handed back, not failed
-                }
-                // A bug, not an outage: trying again would only fail the same way, holding the session meanwhile.
-                log.error("run {} failed unexpectedly", request.runId(), e);
-                return fail(request, "internal error: " + describe(e));
             }
         }
     }

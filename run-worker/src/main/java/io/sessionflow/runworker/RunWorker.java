@@ -129,9 +129,15 @@ public final class RunWorker implements AutoCloseable {
                         ticket.handBack(); // stopping: the processor let go of the run
                         return;
                     }
+                    if (!isOutage(e)) {
+                        // A bug, not an outage: trying again would fail the same way and hold the session meanwhile.
+                        giveUp(request, ticket, "internal error: " + describe(e), e);
+                        return;
+                    }
                     long pause = Math.min(10_000, 250L << Math.min(attempt, 6));
-                    if (!isOutage(e) || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - giveUpAt > 0) {
-                        giveUp(request, ticket, e, attempt);
+                    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - giveUpAt > 0) {
+                        giveUp(request, ticket, "could not be finished within " + settings.runTimeout().toSeconds() + " s (" + attempt
+                                + " tries); last error: " + describe(e), e);
                         return;
                     }
                     log.warn("run {} could not be finished ({}); trying again in {} ms", request.runId(), e.getMessage(), pause);
@@ -156,7 +162,10 @@ public final class RunWorker implements AutoCloseable {
         metrics.record(outcome);
     }
 
-    /** Postgres or Kafka out of reach: worth waiting for. Anything else would fail the same way again. */
+    /**
+     * Postgres or Kafka out of reach: worth waiting for. The processor has classified and retried what the
+     * run itself does (model calls, its transactions), so anything else escaping it is a bug.
+     */
     private static boolean isOutage(Exception e) {
         if (e instanceof StoreException store) {
             return store.isTransient();
@@ -166,10 +175,8 @@ public final class RunWorker implements AutoCloseable {
     }
 
     /** Ends a run that cannot be finished: failed (stored and announced) if possible, else its record dead-lettered. */
-    private void giveUp(RunRequested request, RecordTicket ticket, Exception cause, int attempts) {
-        String reason = "could not be finished after " + attempts + (attempts == 1 ? " try: " : " tries: ")
-                + (cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage());
-        log.error("run {} {}", request.runId(), reason, cause);
+    private void giveUp(RunRequested request, RecordTicket ticket, String reason, Exception cause) {
+        log.error("run {} failed: {}", request.runId(), reason, cause);
         try {
             announce(processor.fail(request, reason));
             ticket.done();
@@ -177,9 +184,12 @@ public final class RunWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
             ticket.handBack();
         } catch (Exception e) {
-            ticket.deadLetter("run " + request.runId() + " " + reason + "; storing it as failed did not work either: "
-                    + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
+            ticket.deadLetter("run " + request.runId() + " failed: " + reason + "; storing it as failed did not work either: " + describe(e));
         }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
     private static boolean pause(long millis) {
