@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code everyRuns} runs are waiting or the oldest has waited {@code maxDelay}, so a burst costs a
  * handful of model calls and the last update always covers the latest run. The records behind an
  * update are finished (their offsets committable) only after it is stored, so a crash loses no
- * pending update: the records come back and the session is due again.
+ * pending update: the records come back and the session is due again. An update that keeps failing
+ * is tried a bounded number of times, then its records are dead-lettered with the reason.
  *
  * <p>Why not Kafka Streams for this state: the update is a model call of seconds, which would stall
  * a stream thread and every session behind it on the partition, and the result belongs in Postgres
