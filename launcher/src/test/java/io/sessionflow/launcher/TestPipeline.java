@@ -117,6 +117,8 @@ final class TestPipeline {
         /** Messages containing {@code sleep:<ms>} make the call take that long: a slow model, interruptibly. */
         private static final java.util.regex.Pattern SLEEP = java.util.regex.Pattern.compile("sleep:(\\d+)");
         private final java.util.Set<String> interrupted = ConcurrentHashMap.newKeySet();
+        /** Messages containing this make the call throw an unexpected exception (a bug, not a {@code ModelException}). */
+        static final String BUG = "throw:bug";
 
         @Override
         public ModelReply stream(List<ChatMessage> messages, java.util.function.Consumer<String> onDelta) {
@@ -135,6 +137,9 @@ final class TestPipeline {
             String message = messages.get(messages.size() - 1).content();
             byMessage.computeIfAbsent(message, m -> new AtomicInteger()).incrementAndGet();
             contexts.put(message, List.copyOf(messages));
+            if (message.contains(BUG)) {
+                throw new IllegalStateException("a bug in the model adapter");
+            }
             java.util.regex.Matcher sleep = SLEEP.matcher(message);
             if (sleep.find()) {
                 try {

@@ -218,8 +218,8 @@ public final class RunProcessor implements AutoCloseable {
         return blocks;
     }
 
-    /** Stores the run as failed (when it is stored at all) and returns the event saying so. */
-    private RunOutcome fail(RunRequested request, String error) {
+    /** Stores the run as failed (when it is stored at all) and returns the event saying so; a finished run keeps its outcome. */
+    RunOutcome fail(RunRequested request, String error) {
         log.warn("run {} failed: {}", request.runId(), error);
         boolean finishedNow = database.withConnection(c -> runs.finishUnsuccessfully(c, request.runId(), RunStatus.FAILED, error));
         if (!finishedNow) {

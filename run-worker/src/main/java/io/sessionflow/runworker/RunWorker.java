@@ -6,6 +6,7 @@ import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.Topics;
+import io.sessionflow.store.StoreException;
 import io.sessionflow.worker.OrderedConsumer;
 import io.sessionflow.worker.RecordTicket;
 import io.sessionflow.worker.SessionLanes;
@@ -33,7 +34,6 @@ public final class RunWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final int MAX_TRIES = 30;
 
     private final KafkaClients clients;
     private final RunProcessor processor;
@@ -93,17 +93,20 @@ public final class RunWorker implements AutoCloseable {
     /**
      * Processes the request and publishes its outcome; only then is the record done. When something
      * outside the run fails (Postgres or Kafka unreachable beyond the processor's own retries), the
-     * record is tried again here with a growing pause, so an outage delays runs instead of parking
-     * them until the next restart; after {@link #MAX_TRIES} the offset is left uncommitted and the
-     * record comes back on the next start or rebalance.
+     * record is tried again here with a growing pause, so an outage delays runs instead of failing
+     * them, for as long as a run may take ({@link RunWorkerSettings#runTimeout()}). Anything else, or
+     * an outage that outlasts that, ends the run: stored as failed and announced if the database and
+     * broker take it, dead-lettered with the reason if not. The record is left uncommitted only when
+     * its partition is handed back.
      */
     private void execute(RunRequested request, RecordTicket ticket) {
         MDC.put("run_id", request.runId());
         MDC.put("session_id", request.sessionId());
         try {
+            long giveUpAt = System.nanoTime() + settings.runTimeout().toNanos();
             for (int attempt = 1; ; attempt++) {
                 if (ticket.isRevoked()) {
-                    ticket.abandon(); // handed back (rebalance or shutdown): the next owner runs it
+                    ticket.handBack(); // handed back (rebalance or shutdown): the next owner runs it
                     return;
                 }
                 try {
@@ -114,27 +117,32 @@ public final class RunWorker implements AutoCloseable {
                     } finally {
                         inFlight.decrementAndGet();
                     }
-                    java.util.concurrent.Future<?> announced = publish(outcome);
-                    java.util.concurrent.Future<?> streamed = finalEvent(outcome);
-                    announced.get(30, TimeUnit.SECONDS);
-                    streamed.get(30, TimeUnit.SECONDS);
-                    metrics.record(outcome);
+                    announce(outcome);
                     ticket.done();
                     return;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    ticket.abandon();
+                    ticket.handBack();
                     return;
                 } catch (Exception e) {
-                    if (attempt >= MAX_TRIES) {
-                        log.error("run {} could not be finished after {} tries; leaving its offset uncommitted", request.runId(), attempt, e);
-                        ticket.abandon();
+                    if (Thread.currentThread().isInterrupted()) {
+                        ticket.handBack(); // stopping: the processor let go of the run
+                        return;
+                    }
+                    if (!isOutage(e)) {
+                        // A bug, not an outage: trying again would fail the same way and hold the session meanwhile.
+                        giveUp(request, ticket, "internal error: " + describe(e), e);
                         return;
                     }
                     long pause = Math.min(10_000, 250L << Math.min(attempt, 6));
+                    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - giveUpAt > 0) {
+                        giveUp(request, ticket, "could not be finished within " + settings.runTimeout().toSeconds() + " s (" + attempt
+                                + " tries); last error: " + describe(e), e);
+                        return;
+                    }
                     log.warn("run {} could not be finished ({}); trying again in {} ms", request.runId(), e.getMessage(), pause);
                     if (!pause(pause)) {
-                        ticket.abandon();
+                        ticket.handBack();
                         return;
                     }
                 }
@@ -143,6 +151,45 @@ public final class RunWorker implements AutoCloseable {
             MDC.remove("run_id");
             MDC.remove("session_id");
         }
+    }
+
+    /** Publishes the outcome and the run's final stream event, and waits until the broker has both. */
+    private void announce(RunOutcome outcome) throws Exception {
+        java.util.concurrent.Future<?> announced = publish(outcome);
+        java.util.concurrent.Future<?> streamed = finalEvent(outcome);
+        announced.get(30, TimeUnit.SECONDS);
+        streamed.get(30, TimeUnit.SECONDS);
+        metrics.record(outcome);
+    }
+
+    /**
+     * Postgres or Kafka out of reach: worth waiting for. The processor has classified and retried what the
+     * run itself does (model calls, its transactions), so anything else escaping it is a bug.
+     */
+    private static boolean isOutage(Exception e) {
+        if (e instanceof StoreException store) {
+            return store.isTransient();
+        }
+        return e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.TimeoutException
+                || e instanceof org.apache.kafka.common.KafkaException;
+    }
+
+    /** Ends a run that cannot be finished: failed (stored and announced) if possible, else its record dead-lettered. */
+    private void giveUp(RunRequested request, RecordTicket ticket, String reason, Exception cause) {
+        log.error("run {} failed: {}", request.runId(), reason, cause);
+        try {
+            announce(processor.fail(request, reason));
+            ticket.done();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ticket.handBack();
+        } catch (Exception e) {
+            ticket.deadLetter("run " + request.runId() + " failed: " + reason + "; storing it as failed did not work either: " + describe(e));
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
     private static boolean pause(long millis) {

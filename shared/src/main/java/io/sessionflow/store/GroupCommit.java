@@ -38,7 +38,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     private final Function<List<I>, List<O>> runBatch;
     private final int maxBatch;
     private final IntConsumer batchSizes;
-    private final BlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending<I, O>> queue;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -48,6 +48,13 @@ public final class GroupCommit<I, O> implements AutoCloseable {
      * @param batchSizes told the size of every batch run (for metrics)
      */
     public GroupCommit(String name, Function<List<I>, List<O>> runBatch, int writers, int maxBatch, IntConsumer batchSizes) {
+        this(name, runBatch, writers, maxBatch, batchSizes, new LinkedBlockingQueue<>());
+    }
+
+    /** @param queue where units wait for a writer (tests pass one that holds an enqueue back, to replay a race) */
+    GroupCommit(String name, Function<List<I>, List<O>> runBatch, int writers, int maxBatch, IntConsumer batchSizes,
+                BlockingQueue<Pending<I, O>> queue) {
+        this.queue = Objects.requireNonNull(queue, "null queue");
         this.name = Objects.requireNonNull(name, "null name");
         this.runBatch = Objects.requireNonNull(runBatch, "null batch work");
         this.batchSizes = Objects.requireNonNull(batchSizes, "null batch size listener");
@@ -73,7 +80,14 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         if (!running) {
             throw transientFailure(name + " is closed");
         }
-        queue.add(new Pending<>(unit, result));
+        Pending<I, O> pending = new Pending<>(unit, result);
+        queue.add(pending);
+        // close() may have drained the queue between the check above and the add: then no writer and no
+        // drain will ever complete this unit. Looked at again after the add, a close is always seen; if the
+        // unit is still queued it is taken back (failed here), otherwise whoever took it completes it.
+        if (!running && queue.remove(pending)) {
+            throw transientFailure(name + " is closed");
+        }
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -89,7 +103,10 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         return queue.size();
     }
 
-    /** Stops the writers; units still queued fail (transiently, so their callers may try again elsewhere). */
+    /**
+     * Stops the writers; units still queued fail (transiently, so their callers may try again elsewhere),
+     * and so does every later {@link #run}, at once.
+     */
     @Override
     public void close() {
         running = false;
@@ -174,6 +191,6 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         return new IllegalStateException(cause);
     }
 
-    private record Pending<I, O>(I unit, CompletableFuture<O> result) {
+    record Pending<I, O>(I unit, CompletableFuture<O> result) {
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionflow.worker;
 
+import io.sessionflow.run.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code everyRuns} runs are waiting or the oldest has waited {@code maxDelay}, so a burst costs a
  * handful of model calls and the last update always covers the latest run. The records behind an
  * update are finished (their offsets committable) only after it is stored, so a crash loses no
- * pending update: the records come back and the session is due again.
+ * pending update: the records come back and the session is due again. An update that keeps failing
+ * is tried a bounded number of times, then its records are dead-lettered with the reason.
  *
  * <p>Why not Kafka Streams for this state: the update is a model call of seconds, which would stall
  * a stream thread and every session behind it on the partition, and the result belongs in Postgres
@@ -42,6 +44,8 @@ public final class Coalescer implements AutoCloseable {
         private final long firstSeenNanos = System.nanoTime();
         private final List<RecordTicket> tickets = new ArrayList<>();
         private final Object detail;
+        private int failures;
+        private long retryAtNanos;
 
         Pending(Object detail) {
             this.detail = detail;
@@ -59,6 +63,13 @@ public final class Coalescer implements AutoCloseable {
         public Object detail() {
             return detail;
         }
+
+        /** Takes in what was offered for the session while this update was running. */
+        private void absorb(Pending newer) {
+            latestRunIndex = Math.max(latestRunIndex, newer.latestRunIndex);
+            runs += newer.runs;
+            tickets.addAll(newer.tickets);
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(Coalescer.class);
@@ -68,11 +79,16 @@ public final class Coalescer implements AutoCloseable {
     private final long maxDelayNanos;
     private final SessionLanes lanes;
     private final Update update;
+    private final Backoff retries;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Set<String> running = new HashSet<>();
     private final ScheduledExecutorService ticker;
 
-    public Coalescer(String name, int everyRuns, Duration maxDelay, SessionLanes lanes, Update update) {
+    /**
+     * @param retries how often, and with what pauses, a failing update of a session is tried before its
+     *                records are dead-lettered with the reason
+     */
+    public Coalescer(String name, int everyRuns, Duration maxDelay, SessionLanes lanes, Update update, Backoff retries) {
         this.name = Objects.requireNonNull(name, "null name");
         if (everyRuns < 1) {
             throw new IllegalArgumentException("everyRuns must be >= 1");
@@ -81,6 +97,7 @@ public final class Coalescer implements AutoCloseable {
         this.maxDelayNanos = maxDelay.toNanos();
         this.lanes = Objects.requireNonNull(lanes, "null lanes");
         this.update = Objects.requireNonNull(update, "null update");
+        this.retries = Objects.requireNonNull(retries, "null retries");
         this.ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-coalescer"));
     }
 
@@ -125,7 +142,7 @@ public final class Coalescer implements AutoCloseable {
                 // Records of partitions handed to another worker are that worker's to update now.
                 waiting.tickets.removeIf(ticket -> {
                     if (ticket.isRevoked()) {
-                        ticket.abandon();
+                        ticket.handBack();
                         return true;
                     }
                     return false;
@@ -134,7 +151,9 @@ public final class Coalescer implements AutoCloseable {
                     entries.remove();
                     continue;
                 }
-                boolean isDue = waiting.runs >= everyRuns || now - waiting.firstSeenNanos >= maxDelayNanos;
+                // A session whose update failed is due again once its pause is over, however few runs wait.
+                boolean isDue = waiting.failures > 0 ? now - waiting.retryAtNanos >= 0
+                        : waiting.runs >= everyRuns || now - waiting.firstSeenNanos >= maxDelayNanos;
                 if (isDue && running.add(entry.getKey())) {
                     entries.remove();
                     due.add(entry);
@@ -146,7 +165,7 @@ public final class Coalescer implements AutoCloseable {
                 lanes.submit(entry.getKey(), () -> run(entry.getKey(), entry.getValue()));
             } catch (RuntimeException e) {
                 // Shutting down (the pool refused): hand the records back rather than stop ticking for good.
-                entry.getValue().tickets.forEach(RecordTicket::abandon);
+                entry.getValue().tickets.forEach(RecordTicket::handBack);
                 synchronized (pending) {
                     running.remove(entry.getKey());
                 }
@@ -159,13 +178,44 @@ public final class Coalescer implements AutoCloseable {
             update.apply(sessionId, due);
             due.tickets.forEach(RecordTicket::done);
         } catch (Exception e) {
-            // Left uncommitted: after a restart or rebalance the records come back and the update is retried.
-            log.error("{}: update of session {} failed; its records stay uncommitted", name, sessionId, e);
-            due.tickets.forEach(RecordTicket::abandon);
+            failed(sessionId, due, e);
         } finally {
             synchronized (pending) {
                 running.remove(sessionId);
             }
+        }
+    }
+
+    /**
+     * A failed update is tried again after a pause, together with whatever arrived for the session
+     * meanwhile; after the last try its records are dead-lettered with the reason, so that one session
+     * whose update keeps failing cannot hold up its partition's commit. Nothing is lost for the session:
+     * its next update starts from the stored snapshot and covers every run up to the latest.
+     */
+    private void failed(String sessionId, Pending due, Exception e) {
+        if (Thread.currentThread().isInterrupted()) {
+            // Stopping: the records go back uncommitted to whoever owns their partitions next.
+            due.tickets.forEach(RecordTicket::handBack);
+            return;
+        }
+        due.failures++;
+        if (due.failures >= retries.maxAttempts()) {
+            String reason = name + ": updating session " + sessionId + " failed " + due.failures + " times; last error: "
+                    + (e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+            log.error("{}; dead-lettering its {} records", reason, due.tickets.size(), e);
+            due.tickets.forEach(ticket -> ticket.deadLetter(reason));
+            return;
+        }
+        Duration pause = retries.delayAfter(due.failures);
+        log.warn("{}: updating session {} failed (try {} of {}), trying again in {} ms", name, sessionId, due.failures,
+                retries.maxAttempts(), pause.toMillis(), e);
+        due.retryAtNanos = System.nanoTime() + pause.toNanos();
+        synchronized (pending) {
+            Pending newer = pending.remove(sessionId);
+            if (newer != null) {
+                due.absorb(newer);
+            }
+            pending.put(sessionId, due);
         }
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * A consumer-group member whose handler may finish records out of order (many sessions at once):
  * offsets are committed only up to the first unfinished record, so a crash never skips work.
  * Records that do not parse, or whose key is not their session id, go to the dead-letter topic with
- * the reason, source topic, partition and offset in headers. Fetching pauses while too many records
+ * the reason, source topic, partition and offset in headers; so do records the handler gives up on
+ * ({@link RecordTicket#deadLetter}), so that no failed record holds up its partition's commit. Fetching pauses while too many records
  * are unfinished; revoked partitions and shutdown wait (bounded) for the records in flight.
  */
 public final class OrderedConsumer<V> implements AutoCloseable {
@@ -68,7 +69,7 @@ public final class OrderedConsumer<V> implements AutoCloseable {
 
     /**
      * @param sessionOf   the session id of a value: the record's key must equal it
-     * @param deadLetters the producer for unreadable records (shared with the caller; not closed here)
+     * @param deadLetters the producer for unreadable and dead-lettered records (shared with the caller; not closed here)
      */
     public OrderedConsumer(KafkaClients clients, String groupId, String name, Topic<V> topic, Function<V, String> sessionOf,
                            RecordHandler<V> handler, Producer<String, byte[]> deadLetters, int maxBuffered, Duration grace) {
@@ -156,7 +157,7 @@ public final class OrderedConsumer<V> implements AutoCloseable {
             progress.done(record.offset());
             return;
         }
-        handler.handle(value, new RecordTicket(progress, record.offset()));
+        handler.handle(value, new RecordTicket(progress, record.offset(), reason -> deadLetter(record, reason)));
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {

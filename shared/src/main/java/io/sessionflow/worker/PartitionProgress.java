@@ -28,10 +28,15 @@ public final class PartitionProgress {
         }
     }
 
-    /** The record was not processed (its partition was revoked first): the offset stays uncommitted. */
-    synchronized void abandoned(long offset) {
-        outstanding--;
-        notifyAll();
+    /**
+     * The record was not finished because its partition was revoked first: the offset stays uncommitted,
+     * for the next owner. (A record that failed is dead-lettered, then {@link #done}: never left here.)
+     */
+    synchronized void handedBack(long offset) {
+        if (unfinished.contains(offset)) {
+            outstanding--;
+            notifyAll();
+        }
     }
 
     /** The offset to commit (the next record to read after a restart), or -1 if nothing was seen. */
@@ -51,7 +56,7 @@ public final class PartitionProgress {
         return revoked;
     }
 
-    /** Waits until every handed-out record is done or abandoned. @return whether that happened in time */
+    /** Waits until every record handed to the handler is done or handed back. @return whether that happened in time */
     synchronized boolean awaitQuiet(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (outstanding > 0) {

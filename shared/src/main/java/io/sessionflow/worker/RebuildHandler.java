@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Executes {@code ReprocessSession} commands of one target (summary or context) in the session's
  * lane, the same lane as its live updates, so a rebuild and a live update never race on one
- * session. Records each item's outcome for the job's progress; commands of a cancelled job are
+ * session. Records each item's outcome for the job's progress, a failure included (or, when even
+ * that cannot be stored, dead-letters the command with the reason); commands of a cancelled job are
  * dropped.
  */
 final class RebuildHandler implements RecordHandler<ReprocessSession> {
@@ -50,7 +51,7 @@ final class RebuildHandler implements RecordHandler<ReprocessSession> {
         }
         lanes.submit(command.sessionId(), () -> {
             if (ticket.isRevoked()) {
-                ticket.abandon();
+                ticket.handBack();
                 return;
             }
             try {
@@ -68,10 +69,27 @@ final class RebuildHandler implements RecordHandler<ReprocessSession> {
                 });
                 ticket.done();
             } catch (RuntimeException e) {
-                log.error("rebuilding the {} of {} failed; the command stays uncommitted", target, command.sessionId(), e);
-                ticket.abandon();
+                log.error("rebuilding the {} of {} for job {} failed", target, command.sessionId(), command.jobId(), e);
+                failed(command, ticket, "rebuilding failed: " + describe(e));
             }
         });
+    }
+
+    /** The item is recorded as failed with the reason if the database takes it; if not, the command is dead-lettered with it. */
+    private void failed(ReprocessSession command, RecordTicket ticket, String reason) {
+        try {
+            database.withConnection(c -> {
+                jobs.finishItem(c, command.jobId(), command.sessionId(), target, false, reason);
+                return null;
+            });
+            ticket.done();
+        } catch (RuntimeException e) {
+            ticket.deadLetter(reason + "; could not record that in job " + command.jobId() + ": " + describe(e));
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
     private Optional<String> rebuild(ReprocessSession command) {

@@ -7,10 +7,13 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +173,37 @@ class GroupCommitTest {
         assertThatThrownBy(() -> queued.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e.getCause()).isTransient()).isTrue());
         assertThatThrownBy(() -> commits.run(2)).isInstanceOf(StoreException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aUnitSubmittedWhileCloseDrainsTheQueueFailsAtOnceInsteadOfWaitingForever() throws Exception {
+        CountDownLatch admitted = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // Replays the race: run() has seen the group commit open, and its enqueue lands only after close() has
+        // stopped the writers and drained the queue.
+        BlockingQueue<GroupCommit.Pending<Integer, Integer>> queue = new LinkedBlockingQueue<>() {
+            @Override
+            public boolean add(GroupCommit.Pending<Integer, Integer> unit) {
+                admitted.countDown();
+                try {
+                    closed.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.add(unit);
+            }
+        };
+        GroupCommit<Integer, Integer> commits = new GroupCommit<>("test", units -> units, 1, 100, batchSizes::add, queue);
+        Future<Integer> late = callers.submit(() -> commits.run(1));
+        assertThat(admitted.await(10, TimeUnit.SECONDS)).isTrue();
+
+        commits.close();
+        closed.countDown();
+
+        assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).as("the caller is answered, not left waiting")
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreException.class).hasMessageContaining("closed")
+                .satisfies(e -> assertThat(((StoreException) e.getCause()).isTransient()).isTrue());
+        assertThat(queue).as("nothing is left queued after close").isEmpty();
     }
 
     private static void await(CountDownLatch latch) {

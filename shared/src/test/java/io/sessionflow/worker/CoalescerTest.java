@@ -23,6 +23,8 @@ class CoalescerTest {
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final SessionLanes lanes = new SessionLanes(pool);
     private final List<Coalescer> coalescers = new ArrayList<>();
+    /** Records dead-lettered by the tickets: "offset: reason". */
+    private static final List<String> letters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** One call of the update, as it saw its arguments. */
     private record Call(String sessionId, int latestRunIndex, int runs, Object detail) {
@@ -63,14 +65,16 @@ class CoalescerTest {
     }
 
     private Coalescer coalescer(int everyRuns, Duration maxDelay, Coalescer.Update update) {
-        Coalescer coalescer = new Coalescer("test", everyRuns, maxDelay, lanes, update);
+        letters.clear();
+        Coalescer coalescer = new Coalescer("test", everyRuns, maxDelay, lanes, update,
+                new io.sessionflow.run.Backoff(3, Duration.ofMillis(10), Duration.ofMillis(20)));
         coalescers.add(coalescer);
         return coalescer.start();
     }
 
     private static RecordTicket ticket(PartitionProgress progress, long offset) {
         progress.started(offset);
-        return new RecordTicket(progress, offset);
+        return new RecordTicket(progress, offset, reason -> letters.add(offset + ": " + reason));
     }
 
     private static void awaitCommittable(PartitionProgress progress, long expected) throws InterruptedException {
@@ -143,7 +147,7 @@ class CoalescerTest {
     }
 
     @Test
-    void shouldAbandonTicketsWhenTheUpdateFails() throws InterruptedException {
+    void shouldDeadLetterTicketsWithTheReasonWhenTheUpdateKeepsFailingSoTheCommitMovesOn() throws InterruptedException {
         RecordingUpdate update = new RecordingUpdate();
         update.fail = true;
         Coalescer coalescer = coalescer(2, LONG, update);
@@ -152,28 +156,58 @@ class CoalescerTest {
         coalescer.offer("s1", 1, null, ticket(progress, 10));
         coalescer.offer("s1", 2, null, ticket(progress, 11));
         update.next();
+        update.next();
+        update.next();
 
-        assertThat(progress.awaitQuiet(5_000)).as("the tickets were abandoned").isTrue();
-        assertThat(progress.committable()).as("abandoned records stay uncommitted").isEqualTo(10);
-        assertThat(progress.unfinishedCount()).isEqualTo(2);
+        awaitCommittable(progress, 12);
+        assertThat(progress.unfinishedCount()).isZero();
+        assertThat(letters).hasSize(2).allSatisfy(letter -> assertThat(letter)
+                .contains("updating session s1 failed 3 times").contains("update failed on purpose"));
+        Thread.sleep(100);
+        assertThat(update.calls).as("no fourth try").isEmpty();
+        assertThat(coalescer.lagRuns()).isZero();
     }
 
     @Test
-    void shouldUpdateSessionAgainAfterAFailedUpdate() throws InterruptedException {
+    void shouldTryAFailedUpdateAgainWithWhatArrivedMeanwhileAndFinishEveryTicket() throws InterruptedException {
+        RecordingUpdate update = new RecordingUpdate();
+        update.fail = true;
+        update.release = new CountDownLatch(1);
+        Coalescer coalescer = coalescer(1, LONG, update);
+        PartitionProgress progress = new PartitionProgress();
+        coalescer.offer("s1", 1, null, ticket(progress, 0));
+        update.next();
+        coalescer.offer("s1", 2, null, ticket(progress, 1)); // arrives while the failing update runs
+        update.fail = false;
+
+        update.release.countDown();
+
+        Call retried = update.next();
+        assertThat(retried.latestRunIndex()).isEqualTo(2);
+        assertThat(retried.runs()).isEqualTo(2);
+        awaitCommittable(progress, 2);
+        assertThat(letters).isEmpty();
+    }
+
+    @Test
+    void shouldUpdateSessionAgainAfterItsRecordsWereDeadLettered() throws InterruptedException {
         RecordingUpdate update = new RecordingUpdate();
         update.fail = true;
         Coalescer coalescer = coalescer(1, LONG, update);
         PartitionProgress failed = new PartitionProgress();
         coalescer.offer("s1", 1, null, ticket(failed, 0));
         update.next();
-        assertThat(failed.awaitQuiet(5_000)).isTrue();
+        update.next();
+        update.next();
+        awaitCommittable(failed, 1);
 
         update.fail = false;
-        PartitionProgress redelivered = new PartitionProgress();
-        coalescer.offer("s1", 1, null, ticket(redelivered, 0));
+        PartitionProgress later = new PartitionProgress();
+        coalescer.offer("s1", 2, null, ticket(later, 0));
 
-        assertThat(update.next().latestRunIndex()).isEqualTo(1);
-        awaitCommittable(redelivered, 1);
+        assertThat(update.next().latestRunIndex()).isEqualTo(2);
+        awaitCommittable(later, 1);
+        assertThat(letters).hasSize(1);
     }
 
     @Test
@@ -270,7 +304,7 @@ class CoalescerTest {
     }
 
     @Test
-    void shouldAbandonTicketsOfARevokedPartitionWithoutUpdating() throws InterruptedException {
+    void shouldHandBackTicketsOfARevokedPartitionWithoutUpdating() throws InterruptedException {
         RecordingUpdate update = new RecordingUpdate();
         Coalescer coalescer = coalescer(1, Duration.ofMillis(10), update);
         PartitionProgress revoked = new PartitionProgress();
@@ -281,7 +315,7 @@ class CoalescerTest {
         coalescer.offer("s1", 1, null, first);
         coalescer.offer("s1", 2, null, second);
 
-        assertThat(revoked.awaitQuiet(5_000)).as("the tickets were abandoned").isTrue();
+        assertThat(revoked.awaitQuiet(5_000)).as("the tickets were handed back").isTrue();
         Thread.sleep(150);
         assertThat(update.calls).as("no update for a revoked partition").isEmpty();
         assertThat(revoked.committable()).isEqualTo(20);

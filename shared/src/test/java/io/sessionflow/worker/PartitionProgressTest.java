@@ -56,13 +56,13 @@ class PartitionProgressTest {
     }
 
     @Test
-    void shouldKeepCommittableOffsetAtAbandonedRecord() {
+    void shouldKeepCommittableOffsetAtARecordHandedBack() {
         PartitionProgress progress = new PartitionProgress();
         progress.started(5);
         progress.started(6);
         progress.started(7);
 
-        progress.abandoned(6);
+        progress.handedBack(6);
         progress.done(5);
         progress.done(7);
 
@@ -70,24 +70,24 @@ class PartitionProgressTest {
     }
 
     @Test
-    void shouldKeepCommittableAtLowestAbandonedOffset() {
+    void shouldKeepCommittableAtTheLowestOffsetHandedBack() {
         PartitionProgress progress = new PartitionProgress();
         progress.started(10);
         progress.started(11);
-        progress.abandoned(10);
-        progress.abandoned(11);
+        progress.handedBack(10);
+        progress.handedBack(11);
 
         assertThat(progress.committable()).isEqualTo(10);
     }
 
     @Test
-    void shouldBeQuietWhenEverythingIsDoneOrAbandoned() throws InterruptedException {
+    void shouldBeQuietWhenEverythingIsDoneOrHandedBack() throws InterruptedException {
         PartitionProgress progress = new PartitionProgress();
         progress.started(1);
         progress.started(2);
         progress.started(3);
         progress.done(1);
-        progress.abandoned(2);
+        progress.handedBack(2);
         progress.done(3);
 
         assertThat(progress.awaitQuiet(1_000)).isTrue();
@@ -132,7 +132,7 @@ class PartitionProgressTest {
 
         progress.done(1);
         assertThat(returned.await(100, TimeUnit.MILLISECONDS)).as("still one record outstanding").isFalse();
-        progress.abandoned(2);
+        progress.handedBack(2);
 
         assertThat(returned.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(result.get()).isTrue();
