@@ -56,23 +56,43 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
-    /** Runs the work in one transaction: committed if it returns, rolled back if it throws. */
+    /**
+     * Runs the work in one transaction: committed if it returns, rolled back if it throws. The work's
+     * own failure is what is thrown: when the server went away mid-transaction, the rollback and the
+     * reset of the broken connection fail too ("connection is closed", with no SQL state), and
+     * letting them replace it would turn a transient outage into a permanent-looking error.
+     */
     public <T> T inTransaction(TransactionWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            T result;
             try {
-                T result = work.apply(connection);
+                result = work.apply(connection);
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                quietly(connection::rollback, e);
+                quietly(() -> connection.setAutoCommit(true), e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
+            connection.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
             throw new StoreException(e.getMessage(), e);
         }
+    }
+
+    /** Runs a clean-up step after a failure, keeping the failure as the cause and the step's own error as suppressed. */
+    private static void quietly(CleanUp step, Exception failure) {
+        try {
+            step.run();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface CleanUp {
+        void run() throws SQLException;
     }
 
     /** Runs read-only or single-statement work on a pooled connection in auto-commit mode. */

@@ -99,12 +99,6 @@ public final class RecordTicket {
         }
     }
 
-    /** @deprecated say how the record ended: {@link #deadLetter(String)} for a failure, {@link #handBack()} when revoked */
-    @Deprecated
-    public void abandon() {
-        handBack();
-    }
-
     /** The partition was handed to another consumer: work not yet started should be handed back. */
     public boolean isRevoked() {
         return progress.isRevoked();

@@ -89,17 +89,17 @@ public final class WebhookDispatcher implements AutoCloseable {
                 letter = new Letter(event.sessionId(), event.runId(), "", Json.toBytes(event), 0, "the delivery failed: " + e);
             }
             if (letter == LEFT_FOR_NEXT_OWNER) {
-                ticket.abandon();
+                ticket.handBack();
                 return;
             }
             if (letter != null && !deadLetter(letter, ticket)) {
-                ticket.abandon();
+                ticket.handBack();
                 return;
             }
             ticket.done();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ticket.abandon(); // closing: read again after a restart
+            ticket.handBack(); // closing: read again after a restart
         }
     }
 
