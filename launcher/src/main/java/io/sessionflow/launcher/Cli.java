@@ -131,7 +131,7 @@ final class Cli {
 
     /** {@code --url}, {@code --key} and {@code --json}, which every gateway command takes. */
     static final class GatewayOptions {
-        @Option(names = "--url", paramLabel = "URL", description = "the gateway (default: $SESSIONFLOW_URL, else " + DEFAULT_URL + ")")
+        @Option(names = "--url", paramLabel = "URL", description = {"the gateway (default: $SESSIONFLOW_URL,", "else " + DEFAULT_URL + ")"})
         String url;
 
         @Option(names = "--key", paramLabel = "KEY", description = "the API key (default: $SESSIONFLOW_API_KEY)")
@@ -332,7 +332,7 @@ final class Cli {
         @Option(names = "--component", paramLabel = "C", description = "only this agent's or team's sessions")
         String component;
 
-        @Option(names = "--name", paramLabel = "TEXT", description = "only sessions whose name contains TEXT")
+        @Option(names = "--name", paramLabel = "TEXT", description = "only sessions whose name contains TEXT, in any case")
         String name;
 
         @Option(names = "--from", paramLabel = "DATE", description = "only sessions created at or after DATE")

@@ -26,10 +26,13 @@ public final class Sessionflow {
     }
 
     @Command(name = "./sessionflow", description = "Sessionflow: agent and team runs over Kafka and Postgres.",
-            footer = {"", "Commands that talk to a gateway take --url (or SESSIONFLOW_URL, default " + Cli.DEFAULT_URL + ")",
-                    "and --key (or SESSIONFLOW_API_KEY), and print a table, or JSON with --json.", "",
-                    "Configuration is read from the environment; see README.md (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL,",
-                    "SESSIONFLOW_COMPONENTS, SESSIONFLOW_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, ...).",
+            // Lines under 80 columns: picocli wraps longer ones mid-word.
+            footer = {"", "Commands that talk to a gateway take --url (or SESSIONFLOW_URL,",
+                    "default " + Cli.DEFAULT_URL + ") and --key (or SESSIONFLOW_API_KEY),",
+                    "and print a table, or JSON with --json.", "",
+                    "Configuration is read from the environment; see README.md",
+                    "(KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, SESSIONFLOW_COMPONENTS,",
+                    "SESSIONFLOW_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, ...).",
                     "", "./sessionflow COMMAND --help shows a command's usage."})
     static final class Root implements Runnable {
         @Spec
