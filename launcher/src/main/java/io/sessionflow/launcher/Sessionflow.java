@@ -49,14 +49,15 @@ public final class Sessionflow {
     static void addServiceCommands(CommandLine root) {
         root.addSubcommand(new DemoCommand());
         root.addSubcommand(new Dev());
-        List.of(List.of("gateway", "runs the HTTP gateway against the configured Kafka and Postgres"),
-                List.of("run-worker", "runs one run-worker (start several: they share the partitions of one consumer group)"),
-                List.of("summarizer-worker", "runs the summarizer-worker: keeps session summaries up to date"),
-                List.of("context-worker", "runs the context-worker: keeps session-context snapshots up to date")).forEach(service -> {
-                    CommandLine command = new CommandLine(new Service(service.get(0)));
-                    command.getCommandSpec().name(service.get(0)).usageMessage().description(service.get(1));
-                    root.addSubcommand(service.get(0), command);
-                });
+        for (Map.Entry<String, String> service : List.of(
+                Map.entry("gateway", "runs the HTTP gateway against the configured Kafka and Postgres"),
+                Map.entry("run-worker", "runs one run-worker (start several: they share the partitions of one consumer group)"),
+                Map.entry("summarizer-worker", "runs the summarizer-worker: keeps session summaries up to date"),
+                Map.entry("context-worker", "runs the context-worker: keeps session-context snapshots up to date"))) {
+            CommandLine command = new CommandLine(new Service(service.getKey()));
+            command.getCommandSpec().name(service.getKey()).usageMessage().description(service.getValue());
+            root.addSubcommand(service.getKey(), command);
+        }
     }
 
     @Command(name = "demo", description = "runs Agno's session examples end to end on an embedded Kafka and Postgres, prints the transcript")

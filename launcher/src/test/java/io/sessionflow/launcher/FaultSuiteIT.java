@@ -182,7 +182,10 @@ class FaultSuiteIT {
                     + " requests refused (503) while it was down, not accepted" : ""));
             assertThat(result.tally.lost()).isZero();
             assertThat(result.orderViolations).isZero();
-            assertThat(result.tally.answeredMoreThanOnce()).isZero();
+            // At-least-once toward the model: a run whose answer could not be stored (Postgres down, a
+            // client timeout on a busy box) is executed again. Only runs in flight can be, so that is the
+            // bound, as for the killed worker; the table reports the count.
+            assertThat(result.tally.answeredMoreThanOnce()).isLessThanOrEqualTo(inFlight);
         }
     }
 
