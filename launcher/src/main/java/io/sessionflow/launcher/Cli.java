@@ -2,30 +2,39 @@ package io.sessionflow.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionflow.config.ConfigException;
 import io.sessionflow.json.Json;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The command line against a running gateway: {@code run} and {@code sessions list|show|rename|delete}.
- * Readable tables by default, the gateway's JSON with {@code --json}. Exit status: 0 done, 1 the
- * gateway refused (its error is printed), 2 a usage mistake.
+ * The {@code ./sessionflow} command line, parsed by picocli: every command and subcommand answers
+ * {@code --help} / {@code -h} with its generated usage, and refuses an unknown option or a missing
+ * argument with the usage. The commands against a running gateway ({@code run},
+ * {@code sessions list|show|rename|delete}, {@code reprocess}) live here; the service commands in
+ * {@link Sessionflow}. Readable tables by default, the gateway's JSON with {@code --json}. Exit
+ * status: 0 done, 1 the gateway refused (its error is printed) or could not be reached, 2 a usage
+ * mistake or a configuration error.
  */
 final class Cli {
 
-    private static final String SESSIONS_USAGE = """
-            usage: ./sessionflow sessions list [--user U] [--type agent|team] [--component C] [--name TEXT]
-                                               [--from DATE] [--to DATE] [--page N] [--limit N]
-                                               [--sort-by created_at|updated_at] [--order asc|desc]
-                   ./sessionflow sessions show SESSION_ID
-                   ./sessionflow sessions rename SESSION_ID NEW_NAME
-                   ./sessionflow sessions delete SESSION_ID [SESSION_ID ...]
-            each with [--url URL] [--key KEY] [--json]""";
+    static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -41,112 +50,259 @@ final class Cli {
         this.env = env;
     }
 
+    /** Runs one command line. @return the exit status */
     int main(String[] args) {
-        Parsed parsed;
+        CommandLine commandLine = commandLine();
         try {
-            parsed = Parsed.of(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return 2;
-        }
-        GatewayClient gateway = new GatewayClient(parsed.option("--url", env.getOrDefault("SESSIONFLOW_URL", "http://127.0.0.1:8080")),
-                parsed.option("--key", env.get("SESSIONFLOW_API_KEY")));
-        try {
-            return switch (parsed.positional.get(0)) {
-                case "run" -> run(gateway, parsed);
-                case "sessions" -> sessions(gateway, parsed);
-                case "reprocess" -> reprocess(gateway, parsed);
-                default -> usage("unknown command " + parsed.positional.get(0));
-            };
-        } catch (IllegalStateException e) {
-            err.println(e.getMessage());
-            return 1;
+            return commandLine.execute(args);
+        } finally {
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
         }
     }
 
-    private int run(GatewayClient gateway, Parsed parsed) {
-        String agent = parsed.option("--agent", null);
-        String team = parsed.option("--team", null);
-        if ((agent == null) == (team == null) || parsed.positional.size() != 2) {
-            return usage("usage: ./sessionflow run --agent ID | --team ID [--session S] [--user U] [--state JSON] [--url URL] [--key KEY] [--json] \"message\"");
+    /** The whole command tree; settings are applied after every subcommand is added, as picocli applies them to those present. */
+    CommandLine commandLine() {
+        CommandLine root = new CommandLine(new Sessionflow.Root());
+        Sessionflow.addServiceCommands(root);
+        root.addSubcommand(new Run());
+        root.addSubcommand(new CommandLine(new Sessions())
+                .addSubcommand(new ListSessions())
+                .addSubcommand(new ShowSession())
+                .addSubcommand(new RenameSession())
+                .addSubcommand(new DeleteSessions()));
+        root.addSubcommand(new Reprocess());
+        root.addSubcommand(new Sessionflow.HashKey());
+        root.addSubcommand(new Sessionflow.Bench());
+        root.addSubcommand(new Help());
+        withHelpOption(root);
+        return root.setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                // As before picocli: an option given twice takes its last value.
+                .setOverwrittenOptionsAllowed(true)
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    if (e instanceof ConfigException) {
+                        err.println(e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+    }
+
+    /** Gives every command {@code -h, --help}, so no command can be added without it. */
+    private static void withHelpOption(CommandLine command) {
+        if (!command.getCommandSpec().optionsMap().containsKey("--help")) {
+            command.addMixin("help", new HelpOption());
         }
-        ObjectNode body = Json.object().put("message", parsed.positional.get(1));
-        putIfPresent(body, "session_id", parsed.option("--session", null));
-        putIfPresent(body, "user_id", parsed.option("--user", null));
-        String state = parsed.option("--state", null);
-        if (state != null) {
-            try {
-                body.set("session_state", Json.parse(state));
-            } catch (IllegalArgumentException e) {
-                return usage("--state must be JSON: " + e.getMessage());
+        command.getSubcommands().values().forEach(Cli::withHelpOption);
+    }
+
+    /**
+     * {@code help [COMMAND...]}: the usage of the root or of the named (sub)command. Our own rather than
+     * picocli's HelpCommand, which answers an unknown option or command with exit 0.
+     */
+    @Command(name = "help", description = "prints the usage of ./sessionflow, or of COMMAND (for example: help sessions list)")
+    static final class Help implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "COMMAND", description = "a command and its subcommands")
+        List<String> words = new ArrayList<>();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            CommandLine command = spec.root().commandLine();
+            for (String word : words) {
+                CommandLine sub = command.getSubcommands().get(word);
+                if (sub == null) {
+                    throw new ParameterException(spec.commandLine(), "Unknown command: '" + String.join(" ", words) + "'");
+                }
+                command = sub;
             }
-        }
-        GatewayClient.Response response = gateway.run(agent != null ? "agents" : "teams", agent != null ? agent : team, body);
-        if (failed(response)) {
-            return 1;
-        }
-        JsonNode run = response.body();
-        if (parsed.json) {
-            out.println(run.toPrettyString());
-        } else {
-            out.println("run " + run.path("run_index").asText("?") + " " + run.path("status").asText() + " on session "
-                    + run.path("session_id").asText() + " (" + run.path("model").asText() + ")");
-            out.println(run.path("content").asText(run.path("error").asText("")));
-        }
-        return 0;
-    }
-
-    private int reprocess(GatewayClient gateway, Parsed parsed) {
-        String usage = """
-                usage: ./sessionflow reprocess summaries|context|both [--user U] [--component C] [--session S ...]
-                                   [--created-from T] [--created-to T] [--updated-from T] [--updated-to T]
-                                   [--prompt-version V] [--detach] [--json] [--url URL] [--key KEY]""";
-        if (parsed.positional.size() != 2 || !List.of("summaries", "context", "both").contains(parsed.positional.get(1))) {
-            return usage(usage);
-        }
-        ObjectNode filter = Json.object();
-        Map.of("--user", "user_id", "--component", "component_id", "--created-from", "created_from", "--created-to", "created_to",
-                "--updated-from", "updated_from", "--updated-to", "updated_to").forEach((option, field) -> putIfPresent(filter, field, parsed.option(option, null)));
-        if (!parsed.all("--session").isEmpty()) {
-            parsed.all("--session").forEach(filter.putArray("session_ids")::add);
-        }
-        ObjectNode body = Json.object().put("kind", parsed.positional.get(1));
-        body.set("filter", filter);
-        putIfPresent(body, "prompt_version", parsed.option("--prompt-version", null));
-        GatewayClient.Response started = gateway.post("/v1/reprocess", Json.toText(body));
-        if (failed(started)) {
-            return 1;
-        }
-        String jobId = started.body().path("job_id").asText();
-        if (parsed.detach) {
-            out.println(parsed.json ? started.body().toPrettyString() : jobId);
+            command.usage(spec.commandLine().getOut());
             return 0;
         }
-        JsonNode job = started.body();
-        while ("running".equals(job.path("status").asText())) {
-            if (!parsed.json) {
-                out.print("\r" + progressLine(job));
-                out.flush();
-            }
+    }
+
+    static final class HelpOption {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "prints this usage and exits")
+        boolean help;
+    }
+
+    /** {@code --url}, {@code --key} and {@code --json}, which every gateway command takes. */
+    static final class GatewayOptions {
+        @Option(names = "--url", paramLabel = "URL", description = {"the gateway (default: $SESSIONFLOW_URL,", "else " + DEFAULT_URL + ")"})
+        String url;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "the API key (default: $SESSIONFLOW_API_KEY)")
+        String key;
+
+        @Option(names = "--json", description = "prints the gateway's JSON instead of a table")
+        boolean json;
+    }
+
+    /** A command that talks to a gateway; a gateway that cannot be reached exits 1 with the reason. */
+    private abstract class GatewayCommand implements Callable<Integer> {
+        @Mixin
+        GatewayOptions options;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public final Integer call() {
+            GatewayClient gateway = new GatewayClient(options.url != null ? options.url : env.getOrDefault("SESSIONFLOW_URL", DEFAULT_URL),
+                    options.key != null ? options.key : env.get("SESSIONFLOW_API_KEY"));
             try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                return call(gateway);
+            } catch (IllegalStateException e) {
+                err.println(e.getMessage());
                 return 1;
             }
-            GatewayClient.Response polled = gateway.get("/v1/reprocess/" + jobId);
-            if (failed(polled)) {
+        }
+
+        abstract int call(GatewayClient gateway);
+    }
+
+    /** Exactly one of {@code --agent} and {@code --team}. */
+    static final class Component {
+        @Option(names = "--agent", paramLabel = "ID", required = true, description = "the agent to run")
+        String agent;
+
+        @Option(names = "--team", paramLabel = "ID", required = true, description = "the team to run")
+        String team;
+    }
+
+    @Command(name = "run", description = "sends a run to a gateway and prints the answer")
+    private final class Run extends GatewayCommand {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Component component;
+
+        @Option(names = "--session", paramLabel = "S", description = "the session (default: a new one)")
+        String session;
+
+        @Option(names = "--user", paramLabel = "U", description = "the user")
+        String user;
+
+        @Option(names = "--state", paramLabel = "JSON", description = "the session state to merge, a JSON object")
+        String state;
+
+        @Parameters(paramLabel = "MESSAGE", description = "the message")
+        String message;
+
+        @Override
+        int call(GatewayClient gateway) {
+            ObjectNode body = Json.object().put("message", message);
+            putIfPresent(body, "session_id", session);
+            putIfPresent(body, "user_id", user);
+            if (state != null) {
+                try {
+                    body.set("session_state", Json.parse(state));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--state must be JSON: " + e.getMessage());
+                }
+            }
+            boolean agent = component.agent != null;
+            GatewayClient.Response response = gateway.run(agent ? "agents" : "teams", agent ? component.agent : component.team, body);
+            if (failed(response)) {
                 return 1;
             }
-            job = polled.body();
+            JsonNode run = response.body();
+            if (options.json) {
+                out.println(run.toPrettyString());
+            } else {
+                out.println("run " + run.path("run_index").asText("?") + " " + run.path("status").asText() + " on session "
+                        + run.path("session_id").asText() + " (" + run.path("model").asText() + ")");
+                out.println(run.path("content").asText(run.path("error").asText("")));
+            }
+            return 0;
         }
-        if (parsed.json) {
-            out.println(job.toPrettyString());
-        } else {
-            out.println("\r" + progressLine(job));
-            out.println("job " + jobId + " " + job.path("status").asText());
+    }
+
+    enum ReprocessKind { summaries, context, both }
+
+    @Command(name = "reprocess", description = "re-derives the summaries and/or contexts of matching sessions, with a progress bar")
+    private final class Reprocess extends GatewayCommand {
+        @Parameters(paramLabel = "summaries|context|both", description = "what to re-derive")
+        ReprocessKind kind;
+
+        @Option(names = "--user", paramLabel = "U", description = "only this user's sessions")
+        String user;
+
+        @Option(names = "--component", paramLabel = "C", description = "only this agent's or team's sessions")
+        String component;
+
+        @Option(names = "--session", paramLabel = "S", description = "only these sessions (repeatable)")
+        List<String> sessions = new ArrayList<>();
+
+        @Option(names = "--created-from", paramLabel = "T", description = "only sessions created at or after T")
+        String createdFrom;
+
+        @Option(names = "--created-to", paramLabel = "T", description = "only sessions created before T")
+        String createdTo;
+
+        @Option(names = "--updated-from", paramLabel = "T", description = "only sessions updated at or after T")
+        String updatedFrom;
+
+        @Option(names = "--updated-to", paramLabel = "T", description = "only sessions updated before T")
+        String updatedTo;
+
+        @Option(names = "--prompt-version", paramLabel = "V", description = "the prompt version to derive with")
+        String promptVersion;
+
+        @Option(names = "--detach", description = "prints the job id and returns at once")
+        boolean detach;
+
+        @Override
+        int call(GatewayClient gateway) {
+            ObjectNode filter = Json.object();
+            putIfPresent(filter, "user_id", user);
+            putIfPresent(filter, "component_id", component);
+            putIfPresent(filter, "created_from", createdFrom);
+            putIfPresent(filter, "created_to", createdTo);
+            putIfPresent(filter, "updated_from", updatedFrom);
+            putIfPresent(filter, "updated_to", updatedTo);
+            if (!sessions.isEmpty()) {
+                sessions.forEach(filter.putArray("session_ids")::add);
+            }
+            ObjectNode body = Json.object().put("kind", kind.name());
+            body.set("filter", filter);
+            putIfPresent(body, "prompt_version", promptVersion);
+            GatewayClient.Response started = gateway.post("/v1/reprocess", Json.toText(body));
+            if (failed(started)) {
+                return 1;
+            }
+            String jobId = started.body().path("job_id").asText();
+            if (detach) {
+                out.println(options.json ? started.body().toPrettyString() : jobId);
+                return 0;
+            }
+            JsonNode job = started.body();
+            while ("running".equals(job.path("status").asText())) {
+                if (!options.json) {
+                    out.print("\r" + progressLine(job));
+                    out.flush();
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                }
+                GatewayClient.Response polled = gateway.get("/v1/reprocess/" + jobId);
+                if (failed(polled)) {
+                    return 1;
+                }
+                job = polled.body();
+            }
+            if (options.json) {
+                out.println(job.toPrettyString());
+            } else {
+                out.println("\r" + progressLine(job));
+                out.println("job " + jobId + " " + job.path("status").asText());
+            }
+            return job.path("status").asText().equals("completed") && job.path("failed").asLong() == 0 ? 0 : 1;
         }
-        return job.path("status").asText().equals("completed") && job.path("failed").asLong() == 0 ? 0 : 1;
     }
 
     /** {@code [##########----------] 5000/10000  0 failed  812.3/s  ETA 6s} */
@@ -160,43 +316,111 @@ final class Cli {
                 + job.path("failed").asLong() + " failed  " + job.path("rate_per_s").asDouble() + "/s" + eta + "   ";
     }
 
-    private int sessions(GatewayClient gateway, Parsed parsed) {
-        if (parsed.positional.size() < 2) {
-            return usage(SESSIONS_USAGE);
-        }
-        List<String> rest = parsed.positional.subList(2, parsed.positional.size());
-        return switch (parsed.positional.get(1)) {
-            case "list" -> rest.isEmpty() ? list(gateway, parsed) : usage(SESSIONS_USAGE);
-            case "show" -> rest.size() == 1 ? show(gateway, rest.get(0), parsed.json) : usage(SESSIONS_USAGE);
-            case "rename" -> rest.size() == 2 ? rename(gateway, rest.get(0), rest.get(1), parsed.json) : usage(SESSIONS_USAGE);
-            case "delete" -> !rest.isEmpty() ? delete(gateway, rest, parsed.json) : usage(SESSIONS_USAGE);
-            default -> usage(SESSIONS_USAGE);
-        };
+    /** Without a subcommand picocli refuses with "Missing required subcommand" and the usage. */
+    @Command(name = "sessions", description = "manages sessions on a gateway: list, show, rename, delete")
+    static final class Sessions {
     }
 
-    private int list(GatewayClient gateway, Parsed parsed) {
-        Map<String, String> query = new LinkedHashMap<>();
-        Map<String, String> options = Map.of("--user", "user_id", "--type", "session_type", "--component", "component_id",
-                "--name", "session_name", "--from", "from", "--to", "to", "--page", "page", "--limit", "limit",
-                "--sort-by", "sort_by", "--order", "sort_order");
-        options.forEach((option, param) -> {
-            String value = parsed.option(option, null);
-            if (value != null) {
-                query.put(param, value);
-            }
-        });
+    @Command(name = "list", description = "lists sessions, a page at a time")
+    private final class ListSessions extends GatewayCommand {
+        @Option(names = "--user", paramLabel = "U", description = "only this user's sessions")
+        String user;
+
+        @Option(names = "--type", paramLabel = "agent|team", description = "only agent or only team sessions")
+        String type;
+
+        @Option(names = "--component", paramLabel = "C", description = "only this agent's or team's sessions")
+        String component;
+
+        @Option(names = "--name", paramLabel = "TEXT", description = "only sessions whose name contains TEXT, in any case")
+        String name;
+
+        @Option(names = "--from", paramLabel = "DATE", description = "only sessions created at or after DATE")
+        String from;
+
+        @Option(names = "--to", paramLabel = "DATE", description = "only sessions created before DATE")
+        String to;
+
+        @Option(names = "--page", paramLabel = "N", description = "the page, from 1")
+        Integer page;
+
+        @Option(names = "--limit", paramLabel = "N", description = "sessions per page")
+        Integer limit;
+
+        @Option(names = "--sort-by", paramLabel = "created_at|updated_at", description = "the order's field")
+        String sortBy;
+
+        @Option(names = "--order", paramLabel = "asc|desc", description = "the order's direction")
+        String order;
+
+        @Override
+        int call(GatewayClient gateway) {
+            Map<String, Object> query = new LinkedHashMap<>();
+            query.put("user_id", user);
+            query.put("session_type", type);
+            query.put("component_id", component);
+            query.put("session_name", name);
+            query.put("from", from);
+            query.put("to", to);
+            query.put("page", page);
+            query.put("limit", limit);
+            query.put("sort_by", sortBy);
+            query.put("sort_order", order);
+            return list(gateway, query, options.json);
+        }
+    }
+
+    @Command(name = "show", description = "shows one session, with its summary and context")
+    private final class ShowSession extends GatewayCommand {
+        @Parameters(paramLabel = "SESSION_ID", description = "the session")
+        String sessionId;
+
+        @Override
+        int call(GatewayClient gateway) {
+            return show(gateway, sessionId, options.json);
+        }
+    }
+
+    @Command(name = "rename", description = "renames a session")
+    private final class RenameSession extends GatewayCommand {
+        @Parameters(index = "0", paramLabel = "SESSION_ID", description = "the session")
+        String sessionId;
+
+        @Parameters(index = "1", paramLabel = "NEW_NAME", description = "its new name")
+        String newName;
+
+        @Override
+        int call(GatewayClient gateway) {
+            return rename(gateway, sessionId, newName, options.json);
+        }
+    }
+
+    @Command(name = "delete", description = "deletes sessions with their runs, summaries and contexts; exits 1 if one was not found")
+    private final class DeleteSessions extends GatewayCommand {
+        @Parameters(arity = "1..*", paramLabel = "SESSION_ID", description = "the sessions")
+        List<String> sessionIds;
+
+        @Override
+        int call(GatewayClient gateway) {
+            return delete(gateway, sessionIds, options.json);
+        }
+    }
+
+    private int list(GatewayClient gateway, Map<String, Object> query, boolean json) {
         StringBuilder path = new StringBuilder("/v1/sessions");
         String separator = "?";
-        for (Map.Entry<String, String> entry : query.entrySet()) {
-            path.append(separator).append(entry.getKey()).append('=').append(URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8));
-            separator = "&";
+        for (Map.Entry<String, Object> entry : query.entrySet()) {
+            if (entry.getValue() != null) {
+                path.append(separator).append(entry.getKey()).append('=').append(encode(entry.getValue().toString()));
+                separator = "&";
+            }
         }
         GatewayClient.Response response = gateway.get(path.toString());
         if (failed(response)) {
             return 1;
         }
         JsonNode page = response.body();
-        if (parsed.json) {
+        if (json) {
             out.println(page.toPrettyString());
             return 0;
         }
@@ -298,11 +522,6 @@ final class Cli {
         }
     }
 
-    private int usage(String message) {
-        err.println(message);
-        return 2;
-    }
-
     private static void putIfPresent(ObjectNode body, String field, String value) {
         if (value != null) {
             body.put(field, value);
@@ -311,42 +530,5 @@ final class Cli {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    /** {@code --name value} options, {@code --json}, and positional words, in any order. */
-    private record Parsed(List<String> positional, Map<String, List<String>> options, boolean json, boolean detach) {
-
-        static Parsed of(String[] args) {
-            List<String> positional = new ArrayList<>();
-            Map<String, List<String>> options = new LinkedHashMap<>();
-            boolean json = false;
-            boolean detach = false;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (arg.equals("--json")) {
-                    json = true;
-                } else if (arg.equals("--detach")) {
-                    detach = true;
-                } else if (arg.startsWith("--")) {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(arg + " needs a value");
-                    }
-                    options.computeIfAbsent(arg, name -> new ArrayList<>()).add(args[++i]);
-                } else {
-                    positional.add(arg);
-                }
-            }
-            return new Parsed(positional, options, json, detach);
-        }
-
-        /** The option's value (the last, if given more than once). */
-        String option(String name, String defaultValue) {
-            List<String> values = options.get(name);
-            return values == null ? defaultValue : values.get(values.size() - 1);
-        }
-
-        List<String> all(String name) {
-            return options.getOrDefault(name, List.of());
-        }
     }
 }

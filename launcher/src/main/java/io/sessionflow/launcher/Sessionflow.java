@@ -1,82 +1,124 @@
 package io.sessionflow.launcher;
 
-import io.sessionflow.config.ConfigException;
 import io.sessionflow.config.Env;
 import io.sessionflow.gateway.Gateway;
 import io.sessionflow.gateway.auth.ApiKeys;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** The {@code ./sessionflow} command. */
+/** The {@code ./sessionflow} command: its root, and the commands that start services ({@link Cli} parses and dispatches). */
 public final class Sessionflow {
-
-    private static final String USAGE = """
-            usage: ./sessionflow <command>
-
-              demo                runs Agno's session examples end to end on an embedded Kafka and Postgres, prints the transcript
-              dev                 starts everything (embedded Kafka and Postgres unless configured) and stays up
-              gateway             runs the HTTP gateway against the configured Kafka and Postgres
-              run-worker          runs one run-worker (start several: they share the partitions of one consumer group)
-              summarizer-worker   runs the summarizer-worker
-              context-worker      runs the context-worker
-
-              run --agent ID | --team ID --session S --user U [--state JSON] "message"
-                                  sends a run to a gateway and prints the answer
-              sessions list|show|rename|delete ...
-                                  manages sessions on a gateway (./sessionflow sessions help)
-              reprocess summaries|context|both [filters] [--detach]
-                                  re-derives summaries/contexts of matching sessions, with a progress bar
-              hash-key KEY        prints the SHA-256 of an API key, for SESSIONFLOW_API_KEYS
-              bench [--quick] [--model-latency-ms N]
-                                  measures throughput, latency, flat cost, concurrency and freshness (results/)
-
-            Commands that talk to a gateway take --url (or SESSIONFLOW_URL, default http://127.0.0.1:8080)
-            and --key (or SESSIONFLOW_API_KEY), and print a table, or JSON with --json.
-
-            Configuration is read from the environment; see README.md (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL,
-            SESSIONFLOW_COMPONENTS, SESSIONFLOW_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, ...).
-            """;
 
     private Sessionflow() {
     }
 
     public static void main(String[] args) {
-        String command = args.length == 0 ? "help" : args[0];
-        if (command.equals("demo")) {
+        System.exit(new Cli(System.out, System.err).main(args));
+    }
+
+    @Command(name = "./sessionflow", description = "Sessionflow: agent and team runs over Kafka and Postgres.",
+            // Lines under 80 columns: picocli wraps longer ones mid-word.
+            footer = {"", "Commands that talk to a gateway take --url (or SESSIONFLOW_URL,",
+                    "default " + Cli.DEFAULT_URL + ") and --key (or SESSIONFLOW_API_KEY),",
+                    "and print a table, or JSON with --json.", "",
+                    "Configuration is read from the environment; see README.md",
+                    "(KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, SESSIONFLOW_COMPONENTS,",
+                    "SESSIONFLOW_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, ...).",
+                    "", "./sessionflow COMMAND --help shows a command's usage."})
+    static final class Root implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        /** No command: the usage, as {@code help} prints it. */
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    /** demo, dev and the four services, in the order the usage lists them. */
+    static void addServiceCommands(CommandLine root) {
+        root.addSubcommand(new DemoCommand());
+        root.addSubcommand(new Dev());
+        for (Map.Entry<String, String> service : List.of(
+                Map.entry("gateway", "runs the HTTP gateway against the configured Kafka and Postgres"),
+                Map.entry("run-worker", "runs one run-worker (start several: they share the partitions of one consumer group)"),
+                Map.entry("summarizer-worker", "runs the summarizer-worker: keeps session summaries up to date"),
+                Map.entry("context-worker", "runs the context-worker: keeps session-context snapshots up to date"))) {
+            CommandLine command = new CommandLine(new Service(service.getKey()));
+            command.getCommandSpec().name(service.getKey()).usageMessage().description(service.getValue());
+            root.addSubcommand(service.getKey(), command);
+        }
+    }
+
+    @Command(name = "demo", description = "runs Agno's session examples end to end on an embedded Kafka and Postgres, prints the transcript")
+    static final class DemoCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
             // Keep the terminal for the transcript; warnings and errors still show.
             System.setProperty("SESSIONFLOW_LOG_LEVEL", System.getenv().getOrDefault("SESSIONFLOW_LOG_LEVEL", "WARN"));
+            return demo();
         }
-        try {
-            int status = switch (command) {
-                case "demo" -> demo();
-                case "dev" -> dev();
-                case "bench" -> bench(args);
-                case "gateway", "run-worker", "summarizer-worker", "context-worker" -> service(command);
-                case "run", "sessions", "reprocess" -> new Cli(System.out, System.err).main(args);
-                case "hash-key" -> {
-                    if (args.length != 2) {
-                        System.err.println("usage: ./sessionflow hash-key <key>");
-                        yield 2;
-                    }
-                    System.out.println(ApiKeys.hash(args[1]));
-                    yield 0;
-                }
-                case "help", "--help", "-h" -> {
-                    System.out.print(USAGE);
-                    yield 0;
-                }
-                default -> {
-                    System.err.println("unknown command '" + command + "'\n");
-                    System.err.print(USAGE);
-                    yield 2;
-                }
-            };
-            System.exit(status);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
+    }
+
+    @Command(name = "dev", description = "starts everything (embedded Kafka and Postgres unless configured) and stays up")
+    static final class Dev implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return dev();
+        }
+    }
+
+    @Command(name = "bench", description = "measures throughput, latency, flat cost, concurrency and freshness (results/)")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--quick", description = "a short run")
+        boolean quick;
+
+        @Option(names = "--model-latency-ms", paramLabel = "N", description = "the synthetic model's latency (default: 0)")
+        long modelLatencyMs;
+
+        @Override
+        public Integer call() {
+            return bench(quick, modelLatencyMs);
+        }
+    }
+
+    /** One of the four services, against the configured Kafka and Postgres. */
+    @Command
+    static final class Service implements Callable<Integer> {
+        private final String name;
+
+        Service(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Integer call() {
+            return service(name);
+        }
+    }
+
+    @Command(name = "hash-key", description = "prints the SHA-256 of an API key, for SESSIONFLOW_API_KEYS")
+    static final class HashKey implements Callable<Integer> {
+        @Parameters(paramLabel = "KEY", description = "the API key")
+        String key;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().println(ApiKeys.hash(key));
+            return 0;
         }
     }
 
@@ -96,19 +138,7 @@ public final class Sessionflow {
         }
     }
 
-    private static int bench(String[] args) {
-        boolean quick = false;
-        long latency = 0;
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> quick = true;
-                case "--model-latency-ms" -> latency = Long.parseLong(args[++i]);
-                default -> {
-                    System.err.println("usage: ./sessionflow bench [--quick] [--model-latency-ms N]");
-                    return 2;
-                }
-            }
-        }
+    private static int bench(boolean quick, long latency) {
         System.setProperty("SESSIONFLOW_LOG_LEVEL", System.getenv().getOrDefault("SESSIONFLOW_LOG_LEVEL", "WARN"));
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("SESSIONFLOW_GATEWAY_PORT", "0");
