@@ -1,6 +1,7 @@
 package io.sessionflow.launcher;
 
 import io.sessionflow.config.Env;
+import io.sessionflow.config.Secrets;
 import io.sessionflow.gateway.Gateway;
 import io.sessionflow.gateway.auth.ApiKeys;
 import java.util.HashMap;
@@ -170,7 +171,9 @@ public final class Sessionflow {
         System.out.println("  gateway:  " + gateway.url());
         System.out.println("  admin key (generated for this run): " + adminKey);
         System.out.println("  Kafka:    " + env.get("KAFKA_BOOTSTRAP_SERVERS") + (embedded.embeddedKafka() ? " (embedded)" : ""));
-        System.out.println("  Postgres: " + env.get("DATABASE_URL") + (embedded.embeddedPostgres() ? " (embedded)" : ""));
+        // A configured URL may carry a password; the embedded one's throw-away credentials are what a second terminal needs.
+        String databaseUrl = embedded.embeddedPostgres() ? env.get("DATABASE_URL") : Secrets.url(env.get("DATABASE_URL"));
+        System.out.println("  Postgres: " + databaseUrl + (embedded.embeddedPostgres() ? " (embedded)" : ""));
         System.out.println();
         System.out.println("Try:");
         System.out.println("  curl -s -X POST '" + gateway.url() + "/v1/agents/personal-assistant/runs?wait=true' \\");
@@ -181,7 +184,7 @@ public final class Sessionflow {
         System.out.println("  SESSIONFLOW_URL=" + gateway.url() + " SESSIONFLOW_API_KEY=" + adminKey + " ./sessionflow sessions list");
         System.out.println();
         System.out.println("More run-workers, from another terminal (they join the same consumer group):");
-        System.out.println("  KAFKA_BOOTSTRAP_SERVERS=" + env.get("KAFKA_BOOTSTRAP_SERVERS") + " DATABASE_URL='" + env.get("DATABASE_URL") + "' \\");
+        System.out.println("  KAFKA_BOOTSTRAP_SERVERS=" + env.get("KAFKA_BOOTSTRAP_SERVERS") + " DATABASE_URL='" + databaseUrl + "' \\");
         System.out.println("  DATABASE_USER=" + env.getOrDefault("DATABASE_USER", "") + " DATABASE_PASSWORD=" + (embedded.embeddedPostgres() ? env.get("DATABASE_PASSWORD") : "...") + " ./sessionflow run-worker");
         System.out.println();
         System.out.println("Ctrl-C stops everything.");

@@ -18,7 +18,8 @@ import java.util.Set;
 public record RunEvent(int schemaVersion, String runId, String sessionId, String type, String delta, JsonNode run,
                        Instant at) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: the per-process {@code seq} of version 1 is gone (it restarted at 1 when a run was executed again). */
+    public static final int SCHEMA_VERSION = 2;
     public static final String STARTED = "run_started";
     public static final String DELTA = "delta";
     public static final String RETRYING = "retrying";
