@@ -1,9 +1,9 @@
 package io.sessionflow.gateway;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.store.Database;
-import io.sessionflow.store.RunStore;
+import io.sessionflow.store.run.RunStore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

@@ -1,15 +1,15 @@
 package io.sessionflow.runworker;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.Topics;
 import io.sessionflow.store.StoreException;
-import io.sessionflow.worker.OrderedConsumer;
-import io.sessionflow.worker.RecordTicket;
-import io.sessionflow.worker.SessionLanes;
+import io.sessionflow.kafka.consumer.OrderedConsumer;
+import io.sessionflow.kafka.consumer.RecordTicket;
+import io.sessionflow.kafka.consumer.SessionLanes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;

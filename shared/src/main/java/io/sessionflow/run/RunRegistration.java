@@ -2,9 +2,9 @@ package io.sessionflow.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.RunRequested;
-import io.sessionflow.store.RunStore;
-import io.sessionflow.store.Session;
-import io.sessionflow.store.SessionStore;
+import io.sessionflow.store.run.RunStore;
+import io.sessionflow.store.session.Session;
+import io.sessionflow.store.session.SessionStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
