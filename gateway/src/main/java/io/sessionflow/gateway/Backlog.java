@@ -52,10 +52,6 @@ final class Backlog implements AutoCloseable {
         }
     }
 
-    long unfinished() {
-        return unfinished;
-    }
-
     @Override
     public void close() {
         refresher.shutdownNow();

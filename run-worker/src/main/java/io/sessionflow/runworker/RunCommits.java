@@ -63,8 +63,6 @@ final class RunCommits implements AutoCloseable {
     }
 
     Committed commit(Commit commit) {
-        long[] T = {System.nanoTime()}; StringBuilder SB = new StringBuilder("STEP commitAll ");
-
         return batches.run(commit);
     }
 

@@ -81,11 +81,6 @@ public final class RunWorker implements AutoCloseable {
         }
     }
 
-    /** Runs executing now (in their model call or committing), not counting those queued behind them. */
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     public Set<TopicPartition> assignedPartitions() {
         return consumer.assignedPartitions();
     }

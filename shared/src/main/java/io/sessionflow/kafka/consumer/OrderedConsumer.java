@@ -104,10 +104,6 @@ public final class OrderedConsumer<V> implements AutoCloseable {
         }
     }
 
-    public boolean isRunning() {
-        return running;
-    }
-
     public Set<TopicPartition> assignedPartitions() {
         return Set.copyOf(partitions.keySet());
     }

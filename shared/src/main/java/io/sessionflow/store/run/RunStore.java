@@ -278,14 +278,6 @@ public final class RunStore {
         }
     }
 
-    private static List<ChatMessage> turns(JsonNode messages) {
-        List<ChatMessage> turns = new ArrayList<>();
-        for (JsonNode message : messages) {
-            turns.add(new ChatMessage(ChatMessage.Role.fromWireName(message.path("role").asText()), message.path("content").asText()));
-        }
-        return turns;
-    }
-
     private static JsonNode inputOf(RunRequested request) {
         var input = Json.object().put("message", request.input().message());
         if (request.sessionState() != null) {
