@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ContextBlocksTest {
+class PromptBlocksTest {
 
     private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
     private static final String CONTEXT_NOTE = "Note: this context was built from earlier turns of this session. "

@@ -11,7 +11,7 @@ import io.sessionflow.model.ChatMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ContextBuilderTest {
+class PromptBuilderTest {
 
     private static final ObjectNode STATE = Json.parseObject("{\"user_name\":\"John\",\"age\":30}");
     private static final String PRETTY_STATE = "{\n  \"user_name\" : \"John\",\n  \"age\" : 30\n}";
