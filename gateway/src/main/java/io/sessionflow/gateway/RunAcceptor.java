@@ -9,7 +9,7 @@ import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.outbound.RefusedTargetException;
 import io.sessionflow.kafka.Topic;
-import io.sessionflow.run.RunRegistration;
+import io.sessionflow.store.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.GroupCommit;

@@ -2,7 +2,7 @@ package io.sessionflow.runworker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.RunRequested;
-import io.sessionflow.run.RunRegistration;
+import io.sessionflow.store.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.GroupCommit;

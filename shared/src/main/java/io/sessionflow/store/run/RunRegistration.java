@@ -1,8 +1,8 @@
-package io.sessionflow.run;
+package io.sessionflow.store.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.RunRequested;
-import io.sessionflow.store.run.RunStore;
+import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.store.session.SessionStore;
 import java.sql.Connection;
