@@ -1,6 +1,6 @@
 package io.sessionflow.context;
 
-import io.sessionflow.store.SessionContext;
+import io.sessionflow.store.snapshot.SessionContext;
 import java.time.Instant;
 import java.util.List;
 

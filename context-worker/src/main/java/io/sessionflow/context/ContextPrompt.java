@@ -3,8 +3,8 @@ package io.sessionflow.context;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionContext;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionContext;
 import java.util.List;
 
 /** The snapshot-update prompt: the previous snapshot plus the new turns, the assistant's answers included. */

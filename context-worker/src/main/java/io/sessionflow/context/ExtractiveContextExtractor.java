@@ -1,8 +1,8 @@
 package io.sessionflow.context;
 
 import io.sessionflow.model.FirstSentence;
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionContext;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package io.sessionflow.context;
 
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.StructuredOutput;
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionContext;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionContext;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package io.sessionflow.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionflow.store.SessionContext;
+import io.sessionflow.store.snapshot.SessionContext;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

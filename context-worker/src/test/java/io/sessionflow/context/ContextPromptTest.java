@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.model.ChatMessage;
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionContext;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionContext;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.sessionflow.gateway;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.store.Database;
-import io.sessionflow.store.RunStore;
+import io.sessionflow.store.run.RunStore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,10 +50,6 @@ final class Backlog implements AutoCloseable {
             throw new ApiException(429, "backlog_full", "too many runs are waiting (" + unfinished + " of at most " + limit
                     + "); retry later", null, 1);
         }
-    }
-
-    long unfinished() {
-        return unfinished;
     }
 
     @Override

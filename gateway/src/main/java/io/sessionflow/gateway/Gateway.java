@@ -1,6 +1,6 @@
 package io.sessionflow.gateway;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;

@@ -2,7 +2,7 @@ package io.sessionflow.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
-import io.sessionflow.store.RunRecord;
+import io.sessionflow.store.run.RunRecord;
 
 /** The public JSON form of a stored run. */
 public final class RunView {

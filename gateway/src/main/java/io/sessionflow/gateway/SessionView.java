@@ -2,9 +2,9 @@ package io.sessionflow.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
-import io.sessionflow.store.Session;
-import io.sessionflow.store.SessionContext;
-import io.sessionflow.store.SessionSummary;
+import io.sessionflow.store.session.Session;
+import io.sessionflow.store.snapshot.SessionContext;
+import io.sessionflow.store.snapshot.SessionSummary;
 import java.util.Optional;
 
 /** The public JSON form of a session, with its summary and context where they exist (each with the run index it covers). */

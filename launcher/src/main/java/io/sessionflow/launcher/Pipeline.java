@@ -18,7 +18,7 @@ import io.sessionflow.runworker.RunWorker;
 import io.sessionflow.runworker.RunWorkerSettings;
 import io.sessionflow.store.Database;
 import io.sessionflow.summarizer.SummarizerWorker;
-import io.sessionflow.worker.SnapshotSettings;
+import io.sessionflow.snapshot.SnapshotSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.metrics.Metrics;
 import io.sessionflow.metrics.MetricsServer;

@@ -10,9 +10,9 @@ import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
-import io.sessionflow.session.ContextBlocks;
-import io.sessionflow.store.SessionSummary;
-import io.sessionflow.store.SnapshotStore;
+import io.sessionflow.runworker.prompt.PromptBlocks;
+import io.sessionflow.store.snapshot.SessionSummary;
+import io.sessionflow.store.snapshot.SnapshotStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,7 +92,7 @@ class SnapshotsIT {
         run("summarized", session, message);
 
         assertThat(pipeline.model.systemMessageFor(message))
-                .isEqualTo("Summaries on, injection on.\n\n" + ContextBlocks.summary(stored));
+                .isEqualTo("Summaries on, injection on.\n\n" + PromptBlocks.summary(stored));
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.sessionflow.runworker;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelReply;
 import io.sessionflow.store.Database;
-import io.sessionflow.store.RunStore;
+import io.sessionflow.store.run.RunStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,9 +6,9 @@ import io.sessionflow.event.RunRequested;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.GroupCommit;
-import io.sessionflow.store.RunStore;
-import io.sessionflow.store.Session;
-import io.sessionflow.store.SessionStore;
+import io.sessionflow.store.run.RunStore;
+import io.sessionflow.store.session.Session;
+import io.sessionflow.store.session.SessionStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,8 +63,6 @@ final class RunCommits implements AutoCloseable {
     }
 
     Committed commit(Commit commit) {
-        long[] T = {System.nanoTime()}; StringBuilder SB = new StringBuilder("STEP commitAll ");
-
         return batches.run(commit);
     }
 

@@ -18,16 +18,16 @@ import io.sessionflow.model.ModelException;
 import io.sessionflow.model.ModelReply;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.run.SessionMismatchException;
-import io.sessionflow.session.ContextBlocks;
-import io.sessionflow.session.ContextBuilder;
-import io.sessionflow.session.ContextFlags;
+import io.sessionflow.runworker.prompt.PromptBlocks;
+import io.sessionflow.runworker.prompt.PromptBuilder;
+import io.sessionflow.runworker.prompt.PromptFlags;
 import io.sessionflow.session.SessionState;
 import io.sessionflow.store.Database;
-import io.sessionflow.store.RunRecord;
-import io.sessionflow.store.RunStatus;
-import io.sessionflow.store.RunStore;
-import io.sessionflow.store.Session;
-import io.sessionflow.store.SessionMemory;
+import io.sessionflow.store.run.RunRecord;
+import io.sessionflow.store.run.RunStatus;
+import io.sessionflow.store.run.RunStore;
+import io.sessionflow.store.session.Session;
+import io.sessionflow.runworker.store.SessionMemory;
 import io.sessionflow.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,7 +155,7 @@ public final class RunProcessor implements AutoCloseable {
     }
 
     private RunOutcome execute(RunRequested request, ComponentDefinition component, Instant deadline) {
-        ContextFlags flags = ContextFlags.of(component, request.overrides());
+        PromptFlags flags = PromptFlags.of(component, request.overrides());
         // One transaction, shared with other sessions' runs: the session and run exist, the run is
         // claimed (unless it is finished), and everything the run remembers of its session is read.
         RunStarts.Started started = starts.start(new RunStarts.Start(request, component.sessionState(), flags.historyRunsToLoad(),
@@ -180,7 +180,7 @@ public final class RunProcessor implements AutoCloseable {
                 (model, messages) -> invoker.call(model, messages, request.runId(), deadline, runTimeout));
         String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
         List<String> memory = memoryBlocks(loaded.memory());
-        List<ChatMessage> messages = ContextBuilder.build(instructions, flags, state, request.userId(), history,
+        List<ChatMessage> messages = PromptBuilder.build(instructions, flags, state, request.userId(), history,
                 request.input().message(), memory);
 
         ChatModel model = models.forSpec(component.model());
@@ -213,8 +213,8 @@ public final class RunProcessor implements AutoCloseable {
     /** The session's context snapshot and summary, as blocks for the system message (loaded only where the component asks). */
     private static List<String> memoryBlocks(SessionMemory memory) {
         List<String> blocks = new ArrayList<>();
-        memory.context().ifPresent(context -> blocks.add(ContextBlocks.context(context)));
-        memory.summary().ifPresent(summary -> blocks.add(ContextBlocks.summary(summary)));
+        memory.context().ifPresent(context -> blocks.add(PromptBlocks.context(context)));
+        memory.summary().ifPresent(summary -> blocks.add(PromptBlocks.summary(summary)));
         return blocks;
     }
 

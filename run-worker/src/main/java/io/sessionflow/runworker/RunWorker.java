@@ -1,15 +1,15 @@
 package io.sessionflow.runworker;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.Topics;
 import io.sessionflow.store.StoreException;
-import io.sessionflow.worker.OrderedConsumer;
-import io.sessionflow.worker.RecordTicket;
-import io.sessionflow.worker.SessionLanes;
+import io.sessionflow.kafka.consumer.OrderedConsumer;
+import io.sessionflow.kafka.consumer.RecordTicket;
+import io.sessionflow.kafka.consumer.SessionLanes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -79,11 +79,6 @@ public final class RunWorker implements AutoCloseable {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
-    }
-
-    /** Runs executing now (in their model call or committing), not counting those queued behind them. */
-    public int inFlight() {
-        return inFlight.get();
     }
 
     public Set<TopicPartition> assignedPartitions() {

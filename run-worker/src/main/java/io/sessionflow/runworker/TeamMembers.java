@@ -11,9 +11,9 @@ import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.model.ModelReply;
-import io.sessionflow.session.ContextBuilder;
-import io.sessionflow.session.ContextFlags;
-import io.sessionflow.store.RunStore;
+import io.sessionflow.runworker.prompt.PromptBuilder;
+import io.sessionflow.runworker.prompt.PromptFlags;
+import io.sessionflow.store.run.RunStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -51,8 +51,8 @@ final class TeamMembers {
         List<MemberAnswer> answers = new ArrayList<>();
         for (String memberId : team.members()) {
             ComponentDefinition member = components.find(ComponentType.AGENT, memberId).orElseThrow();
-            ContextFlags flags = ContextFlags.of(member, RunOverrides.NONE);
-            List<ChatMessage> messages = ContextBuilder.build(member.instructions(), flags, state.deepCopy(), request.userId(),
+            PromptFlags flags = PromptFlags.of(member, RunOverrides.NONE);
+            List<ChatMessage> messages = PromptBuilder.build(member.instructions(), flags, state.deepCopy(), request.userId(),
                     List.of(), request.input().message());
             ChatModel model = models.forSpec(member.model());
             long start = System.nanoTime();

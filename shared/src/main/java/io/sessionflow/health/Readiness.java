@@ -1,6 +1,6 @@
 package io.sessionflow.health;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sessionflow.config.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -50,10 +49,6 @@ public final class Database implements AutoCloseable {
             throw new StoreException("could not migrate the database schema: " + e.getMessage(), e);
         }
         return new Database(dataSource);
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.sessionflow.store;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

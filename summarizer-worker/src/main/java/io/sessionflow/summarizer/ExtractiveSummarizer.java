@@ -1,8 +1,8 @@
 package io.sessionflow.summarizer;
 
 import io.sessionflow.model.FirstSentence;
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionSummary;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

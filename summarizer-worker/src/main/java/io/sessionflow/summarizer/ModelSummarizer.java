@@ -3,8 +3,8 @@ package io.sessionflow.summarizer;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelOutputException;
 import io.sessionflow.model.StructuredOutput;
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionSummary;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionSummary;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.sessionflow.summarizer;
 
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionSummary;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionSummary;
 import java.util.List;
 import java.util.Optional;
 

@@ -3,8 +3,8 @@ package io.sessionflow.summarizer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionSummary;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionSummary;
 import java.util.List;
 
 /** The incremental summary prompt: the previous summary plus only the runs after it. */

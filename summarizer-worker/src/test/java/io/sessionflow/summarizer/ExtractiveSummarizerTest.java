@@ -2,8 +2,8 @@ package io.sessionflow.summarizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionflow.store.RunTurns;
-import io.sessionflow.store.SessionSummary;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.SessionSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

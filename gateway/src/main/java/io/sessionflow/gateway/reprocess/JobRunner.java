@@ -1,12 +1,12 @@
 package io.sessionflow.gateway.reprocess;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.store.Database;
-import io.sessionflow.store.ReprocessJob;
-import io.sessionflow.store.ReprocessStore;
+import io.sessionflow.store.reprocess.ReprocessJob;
+import io.sessionflow.store.reprocess.ReprocessStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.sessionflow.gateway.webhook;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ComponentRegistry;
@@ -10,11 +10,11 @@ import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.outbound.RefusedTargetException;
 import io.sessionflow.store.Database;
-import io.sessionflow.store.RunRecord;
-import io.sessionflow.store.RunStore;
-import io.sessionflow.worker.OrderedConsumer;
-import io.sessionflow.worker.RecordTicket;
-import io.sessionflow.worker.SessionLanes;
+import io.sessionflow.store.run.RunRecord;
+import io.sessionflow.store.run.RunStore;
+import io.sessionflow.kafka.consumer.OrderedConsumer;
+import io.sessionflow.kafka.consumer.RecordTicket;
+import io.sessionflow.kafka.consumer.SessionLanes;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;

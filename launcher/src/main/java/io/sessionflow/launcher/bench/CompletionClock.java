@@ -1,6 +1,6 @@
 package io.sessionflow.launcher.bench;
 
-import io.sessionflow.worker.DaemonThreads;
+import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
 import java.io.IOException;

@@ -1,0 +1,37 @@
+package io.sessionflow.snapshot;
+
+import io.sessionflow.component.ComponentDefinition;
+import io.sessionflow.event.SessionChanged;
+import io.sessionflow.store.run.RunTurns;
+import io.sessionflow.store.snapshot.Snapshot;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** What one kind of derived session data (summary, context) is: how it is stored, derived and announced. */
+public interface SnapshotKind<S extends Snapshot> {
+
+    /** {@code summary} or {@code context}: for logs and the {@code sessionflow.<name>.model.calls} counter. */
+    String name();
+
+    /** The prompt version the workers run now; recorded by live updates. */
+    String currentPromptVersion();
+
+    Optional<S> find(Connection connection, String sessionId) throws SQLException;
+
+    /**
+     * Stores monotonically: only if it covers more runs (or, {@code rebuilt}, as many under another prompt).
+     * @return whether it was stored
+     */
+    boolean save(Connection connection, S snapshot, boolean rebuilt) throws SQLException;
+
+    /**
+     * The snapshot after {@code runs}, from {@code previous} (null: from nothing), or empty when the
+     * model could not produce a valid one (logged where it failed).
+     */
+    Optional<S> next(String sessionId, ComponentDefinition component, S previous, List<RunTurns> runs, String promptVersion, Instant now);
+
+    SessionChanged changed(S snapshot);
+}

@@ -1,0 +1,32 @@
+package io.sessionflow.snapshot;
+
+import io.sessionflow.config.Env;
+import io.sessionflow.kafka.Topics;
+import java.time.Duration;
+
+/**
+ * Settings of a worker that keeps derived session data (summaries, contexts) up to date.
+ *
+ * @param everyRuns   an update is due once this many runs wait
+ * @param maxDelay    ... or once the oldest waiting run has waited this long
+ * @param maxAttempts tries of a model call whose output is malformed or that fails transiently
+ * @param concurrency sessions updated at once
+ * @param updateTries tries of a session's update (pauses doubling from 1 s up to 16 s) before the
+ *                    records waiting for it are dead-lettered with the reason
+ */
+public record SnapshotSettings(String groupId, int everyRuns, Duration maxDelay, int maxAttempts, int concurrency, Duration shutdownGrace,
+                               int updateTries) {
+
+    /** @param kind {@code SUMMARY} or {@code CONTEXT}: the variables are {@code SESSIONFLOW_<kind>_EVERY_RUNS} and so on */
+    public static SnapshotSettings read(Env env, String kind, String groupName) {
+        String prefix = env.string("SESSIONFLOW_TOPIC_PREFIX", Topics.DEFAULT_PREFIX);
+        return new SnapshotSettings(
+                env.string("SESSIONFLOW_" + kind + "_GROUP", prefix + groupName),
+                env.integer("SESSIONFLOW_" + kind + "_EVERY_RUNS", 5, 1, 10_000),
+                Duration.ofMillis(env.integer("SESSIONFLOW_" + kind + "_MAX_DELAY_MS", 1000, 0, 3_600_000)),
+                env.integer("SESSIONFLOW_" + kind + "_MAX_ATTEMPTS", 3, 1, 20),
+                env.integer("SESSIONFLOW_" + kind + "_CONCURRENCY", 32, 1, 10_000),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
+                env.integer("SESSIONFLOW_" + kind + "_UPDATE_TRIES", 6, 1, 100));
+    }
+}

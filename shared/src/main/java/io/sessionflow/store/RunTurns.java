@@ -1,5 +1,0 @@
-package io.sessionflow.store;
-
-/** The user message and the answer of one completed top-level run, with its place in the session. */
-public record RunTurns(int runIndex, String userMessage, String answer) {
-}

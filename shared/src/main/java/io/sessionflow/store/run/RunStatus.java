@@ -1,0 +1,21 @@
+package io.sessionflow.store.run;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+public enum RunStatus {
+    PENDING, RUNNING, COMPLETED, FAILED, CANCELLED;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static RunStatus fromWireName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    public boolean isFinished() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+}
