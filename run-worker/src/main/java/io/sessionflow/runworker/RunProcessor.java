@@ -1,5 +1,7 @@
 package io.sessionflow.runworker;
 
+import io.sessionflow.OperationInterruptedException;
+import io.sessionflow.SessionflowException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
@@ -150,7 +152,7 @@ public final class RunProcessor implements AutoCloseable {
             Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
+            throw new OperationInterruptedException("interrupted while backing off", e);
         }
     }
 
@@ -274,7 +276,7 @@ public final class RunProcessor implements AutoCloseable {
     }
 
     /** The run was cancelled or finished elsewhere while this worker executed it; its stored outcome stands. */
-    private static final class RunAlreadyFinishedException extends RuntimeException {
+    private static final class RunAlreadyFinishedException extends SessionflowException {
         RunAlreadyFinishedException() {
             super(null, null, false, false);
         }
