@@ -2,17 +2,14 @@ package io.sessionflow.runworker;
 
 import io.sessionflow.OperationInterruptedException;
 import io.sessionflow.SessionflowException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
-import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunMetrics;
 import io.sessionflow.event.RunRequested;
-import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
@@ -207,9 +204,7 @@ public final class RunProcessor implements AutoCloseable {
         RunMetrics measured = new RunMetrics(metrics.inputTokens(), metrics.outputTokens(), metrics.modelLatencyMs(),
                 Duration.between(request.requestedAt(), finished).toMillis(), metrics.acceptToStartMs(),
                 Duration.between(modelEnd, finished).toMillis());
-        return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, request.runId(), request.sessionId(),
-                request.userId(), request.componentType(), request.componentId(), runIndex, request.input(), reply.content(),
-                model.id(), measured, request.requestedAt(), finished));
+        return new RunOutcome.Completed(RunCompleted.of(request, runIndex, reply.content(), model.id(), measured, finished));
     }
 
     /** The session's context snapshot and summary, as blocks for the system message (loaded only where the component asks). */
@@ -230,8 +225,7 @@ public final class RunProcessor implements AutoCloseable {
                 return outcomeOf(stored.get());
             }
         }
-        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(),
-                request.componentType(), request.componentId(), RunStatus.FAILED.wireName(), error, request.requestedAt(), clock.instant()));
+        return new RunOutcome.Failed(RunFailed.of(request, RunStatus.FAILED.wireName(), error, clock.instant()));
     }
 
     /**
@@ -241,24 +235,11 @@ public final class RunProcessor implements AutoCloseable {
     private RunOutcome sessionDeleted(RunRequested request) {
         String reason = "session " + request.sessionId() + " was deleted";
         log.info("run {} cancelled: {}", request.runId(), reason);
-        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(),
-                request.componentType(), request.componentId(), RunStatus.CANCELLED.wireName(), reason, request.requestedAt(),
-                clock.instant()));
+        return new RunOutcome.Failed(RunFailed.of(request, RunStatus.CANCELLED.wireName(), reason, clock.instant()));
     }
 
     static RunOutcome outcomeOf(RunRecord run) {
-        if (run.status() == RunStatus.COMPLETED) {
-            JsonNode m = run.metrics() == null ? Json.object() : run.metrics();
-            RunMetrics metrics = new RunMetrics(m.path("input_tokens").asLong(), m.path("output_tokens").asLong(),
-                    m.path("model_latency_ms").asLong(), m.path("total_latency_ms").asLong(), m.path("accept_to_start_ms").asLong(),
-                    m.path("commit_ms").asLong());
-            return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, run.runId(), run.sessionId(), run.userId(),
-                    run.componentType(), run.componentId(), run.runIndex(), new RunInput(run.message()), run.content(), run.model(),
-                    metrics, run.createdAt(), run.completedAt()));
-        }
-        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, run.runId(), run.sessionId(), run.userId(),
-                run.componentType(), run.componentId(), run.status().wireName(), Objects.requireNonNullElse(run.error(), run.status().wireName()),
-                run.createdAt(), run.completedAt()));
+        return run.status() == RunStatus.COMPLETED ? new RunOutcome.Completed(run.completedEvent()) : new RunOutcome.Failed(run.failedEvent());
     }
 
     private static boolean isRetryable(RuntimeException e) {
