@@ -80,8 +80,8 @@ final class Pipeline implements AutoCloseable {
     RunWorker startRunWorker() {
         RunWorkerSettings workerSettings = RunWorkerSettings.read(env);
         env.check();
-        RunProcessor processor = track(new RunProcessor(database, components, models, workerSettings, metrics, Clock.systemUTC()));
-        return track(new RunWorker(clients, processor, workerSettings, metrics).start());
+        return track(new RunWorker(clients, events -> track(new RunProcessor(database, components, models, workerSettings, events, metrics,
+                Clock.systemUTC())), workerSettings, metrics).start());
     }
 
     SummarizerWorker startSummarizer() {

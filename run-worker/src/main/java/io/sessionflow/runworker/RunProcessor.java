@@ -62,28 +62,23 @@ public final class RunProcessor implements AutoCloseable {
     private final RunCommits commits;
     private final ModelInvoker invoker;
     private final Duration runTimeout;
+    private final RunEventSink events;
 
-    /** @param runTimeout the whole run's time budget, retries included */
-    private volatile RunEventSink events = RunEventSink.NONE;
-
+    /** @param events where runs' progress is published as it happens ({@link RunEventSink#NONE} for nowhere) */
     public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, RunWorkerSettings settings,
-                        MeterRegistry registry, Clock clock) {
+                        RunEventSink events, MeterRegistry registry, Clock clock) {
         this.database = Objects.requireNonNull(database, "null database");
         this.components = Objects.requireNonNull(components, "null components");
         this.models = Objects.requireNonNull(models, "null models");
         this.backoff = settings.backoff();
         this.clock = Objects.requireNonNull(clock, "null clock");
+        this.events = Objects.requireNonNull(events, "null event sink");
         this.runTimeout = settings.runTimeout();
         this.invoker = new ModelInvoker(database, clock);
         RunMeters.modelCallsInFlight(registry, invoker::callsInFlight);
         this.teamMembers = new TeamMembers(components, models);
         this.starts = new RunStarts(database, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "start"));
         this.commits = new RunCommits(database, teamMembers, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "commit"));
-    }
-
-    /** Where runs' progress is published as it happens (set by the worker that owns a producer). */
-    void streamTo(RunEventSink sink) {
-        this.events = sink;
     }
 
     @Override

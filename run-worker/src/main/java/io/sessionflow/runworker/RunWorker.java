@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -41,26 +42,30 @@ public final class RunWorker implements AutoCloseable {
     private final String name = "run-worker-" + INSTANCES.incrementAndGet();
     private final ExecutorService executor;
     private final SessionLanes lanes;
-    private KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaRunEvents events;
     private OrderedConsumer<RunRequested> consumer;
-    private KafkaRunEvents events;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final RunMeters metrics;
 
-    public RunWorker(KafkaClients clients, RunProcessor processor, RunWorkerSettings settings, MeterRegistry registry) {
+    /**
+     * @param processorFor builds the processor around this worker's event sink: the sink publishes with
+     *                     the worker's producer, so the processor can only be made once the worker has one
+     */
+    public RunWorker(KafkaClients clients, Function<RunEventSink, RunProcessor> processorFor, RunWorkerSettings settings,
+                     MeterRegistry registry) {
         this.metrics = new RunMeters(registry, name, inFlight);
         this.clients = Objects.requireNonNull(clients, "null kafka clients");
-        this.processor = Objects.requireNonNull(processor, "null processor");
         this.settings = Objects.requireNonNull(settings, "null settings");
+        this.producer = clients.producer(name);
+        this.events = new KafkaRunEvents(producer, clients.topics().runsEvents(), java.time.Clock.systemUTC());
+        this.processor = Objects.requireNonNull(processorFor.apply(events), "null processor");
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(name + "-run-"));
         this.lanes = new SessionLanes(executor);
     }
 
     public RunWorker start() {
-        producer = clients.producer(name);
-        events = new KafkaRunEvents(producer, clients.topics().runsEvents(), java.time.Clock.systemUTC());
-        processor.streamTo(events);
         Topic<RunRequested> requests = clients.topics().runsRequested();
         consumer = new OrderedConsumer<>(clients, settings.groupId(), name, requests, RunRequested::sessionId,
                 (request, ticket) -> lanes.submit(request.sessionId(), () -> execute(request, ticket)),
@@ -76,9 +81,7 @@ public final class RunWorker implements AutoCloseable {
             consumer.close();
         }
         executor.shutdownNow();
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
+        producer.close(Duration.ofSeconds(5));
     }
 
     /** Runs executing now (in their model call or committing), not counting those queued behind them. */
