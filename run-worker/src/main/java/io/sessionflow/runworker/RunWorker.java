@@ -6,6 +6,7 @@ import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.Topics;
+import io.sessionflow.run.Backoff;
 import io.sessionflow.store.StoreException;
 import io.sessionflow.worker.OrderedConsumer;
 import io.sessionflow.worker.RecordTicket;
@@ -35,6 +36,12 @@ public final class RunWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /**
+     * Pauses while Postgres or Kafka is out of reach around a run. This layer retries what the
+     * processor cannot: publishing the outcome, and a database outage that outlasted the processor's
+     * own tries. It is bounded by the run's time budget, not by a count.
+     */
+    private static final Backoff OUTAGE_PAUSES = Backoff.untilStopped(Duration.ofMillis(500), Duration.ofSeconds(10));
 
     private final KafkaClients clients;
     private final RunProcessor processor;
@@ -137,7 +144,7 @@ public final class RunWorker implements AutoCloseable {
                         giveUp(request, ticket, "internal error: " + describe(e), e);
                         return;
                     }
-                    long pause = Math.min(10_000, 250L << Math.min(attempt, 6));
+                    long pause = OUTAGE_PAUSES.delayAfter(attempt).toMillis();
                     if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - giveUpAt > 0) {
                         giveUp(request, ticket, "could not be finished within " + settings.runTimeout().toSeconds() + " s (" + attempt
                                 + " tries); last error: " + describe(e), e);
