@@ -155,7 +155,7 @@ final class Cli {
                     options.key != null ? options.key : env.get("SESSIONFLOW_API_KEY"));
             try {
                 return call(gateway);
-            } catch (IllegalStateException e) {
+            } catch (GatewayUnreachableException | IllegalStateException e) {
                 err.println(e.getMessage());
                 return 1;
             }

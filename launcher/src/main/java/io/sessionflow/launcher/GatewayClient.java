@@ -67,10 +67,10 @@ final class GatewayClient {
             JsonNode json = text.isEmpty() ? Json.object() : text.startsWith("{") || text.startsWith("[") ? Json.parse(text) : Json.object().put("text", text);
             return new Response(response.statusCode(), json, response.headers());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach the gateway at " + baseUrl + ": " + e.getMessage(), e);
+            throw new GatewayUnreachableException("cannot reach the gateway at " + baseUrl + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new GatewayUnreachableException("interrupted", e);
         }
     }
 }

@@ -25,7 +25,10 @@ import io.sessionflow.metrics.MetricsServer;
 import io.sessionflow.health.Readiness;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,18 +41,61 @@ final class Pipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
-    private final Env env;
+    /** What a process may run; only the settings of the services it runs are read (a worker needs no API keys). */
+    enum Service { GATEWAY, RUN_WORKER, SUMMARIZER, CONTEXT_WORKER, METRICS }
+
+    /** Workers' {@code /metrics} and health port: any free one unless {@code SESSIONFLOW_METRICS_PORT} says which. */
+    static final int DEFAULT_METRICS_PORT = 0;
+    static final String DEFAULT_METRICS_HOST = "0.0.0.0";
+
+    /**
+     * Every setting of the services this process runs, read and checked together in {@link #open} before
+     * anything is connected; a service that is not run has null settings.
+     */
+    record ServiceSettings(GatewaySettings gateway, Authenticator auth, WebhookSettings webhooks, RunWorkerSettings runWorker,
+                           SnapshotSettings summarizer, SnapshotSettings contextWorker, String metricsHost, int metricsPort) {
+
+        static ServiceSettings read(Env env, Set<Service> services) {
+            boolean gateway = services.contains(Service.GATEWAY);
+            boolean metrics = services.contains(Service.METRICS);
+            return new ServiceSettings(
+                    gateway ? GatewaySettings.read(env) : null,
+                    gateway ? AuthSettings.read(env) : null,
+                    gateway ? WebhookSettings.read(env) : null,
+                    services.contains(Service.RUN_WORKER) ? RunWorkerSettings.read(env) : null,
+                    services.contains(Service.SUMMARIZER) ? SnapshotSettings.read(env, "SUMMARY", SummarizerWorker.GROUP) : null,
+                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, "CONTEXT", ContextWorker.GROUP) : null,
+                    metrics ? env.string("SESSIONFLOW_METRICS_HOST", DEFAULT_METRICS_HOST) : null,
+                    metrics ? env.integer("SESSIONFLOW_METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535) : DEFAULT_METRICS_PORT);
+        }
+
+        /** The settings of the services that run, as the log shows them (secrets masked by each record's own toString). */
+        List<Object> present() {
+            return java.util.stream.Stream.of(gateway, webhooks, runWorker, summarizer, contextWorker,
+                    metricsHost == null ? null : "MetricsSettings[host=" + metricsHost + ", port=" + metricsPort + "]")
+                    .filter(Objects::nonNull).toList();
+        }
+
+        private static <T> T required(T settings, Service service) {
+            if (settings == null) {
+                throw new IllegalStateException(service + " was not among the services this pipeline was opened for");
+            }
+            return settings;
+        }
+    }
+
     private final PipelineSettings settings;
+    private final ServiceSettings services;
     private final Database database;
     private final KafkaClients clients;
     private final ComponentRegistry components;
     private final ModelCatalog models;
-    private final List<AutoCloseable> services = new ArrayList<>();
+    private final List<AutoCloseable> started = new ArrayList<>();
     private final PrometheusMeterRegistry metrics = Metrics.prometheus();
 
-    private Pipeline(Env env, PipelineSettings settings, ModelCatalog models) {
-        this.env = env;
+    private Pipeline(PipelineSettings settings, ServiceSettings services, ModelCatalog models) {
         this.settings = settings;
+        this.services = services;
         this.components = ComponentRegistry.load(settings.componentsFile());
         this.models = models != null ? models : new ConfiguredModels(settings.model());
         this.clients = new KafkaClients(settings.kafka(), metrics);
@@ -57,42 +103,47 @@ final class Pipeline implements AutoCloseable {
         TopicSetup.ensureTopics(clients);
     }
 
-    /** Reads and checks the whole configuration first, reporting every problem at once. */
+    /** A pipeline that may run every service (one process running them all, and the tests). */
     static Pipeline open(Env env) {
         return open(env, null);
     }
 
     static Pipeline open(Env env, ModelCatalog models) {
+        return open(env, models, EnumSet.allOf(Service.class));
+    }
+
+    /**
+     * Reads and checks the whole configuration of the services this process runs first, reporting every
+     * problem at once in one {@link io.sessionflow.config.ConfigException}, before anything is migrated,
+     * created or connected.
+     */
+    static Pipeline open(Env env, ModelCatalog models, Set<Service> run) {
         PipelineSettings settings = PipelineSettings.read(env);
+        ServiceSettings services = ServiceSettings.read(env, run);
         env.check();
         log.info("configuration: {} {} {}", settings.kafka(), settings.database(), settings.model());
-        return new Pipeline(env, settings, models);
+        services.present().forEach(service -> log.info("configuration: {}", service));
+        return new Pipeline(settings, services, models);
     }
 
     Gateway startGateway() {
-        GatewaySettings gatewaySettings = GatewaySettings.read(env);
-        Authenticator authenticator = AuthSettings.read(env);
-        WebhookSettings webhooks = WebhookSettings.read(env);
-        env.check();
-        return track(new Gateway(gatewaySettings, authenticator, database, clients, components, metrics, webhooks).start());
+        return track(new Gateway(ServiceSettings.required(services.gateway(), Service.GATEWAY), services.auth(), database, clients,
+                components, metrics, services.webhooks()).start());
     }
 
     RunWorker startRunWorker() {
-        RunWorkerSettings workerSettings = RunWorkerSettings.read(env);
-        env.check();
-        RunProcessor processor = track(new RunProcessor(database, components, models, workerSettings, metrics, Clock.systemUTC()));
-        return track(new RunWorker(clients, processor, workerSettings, metrics).start());
+        RunWorkerSettings workerSettings = ServiceSettings.required(services.runWorker(), Service.RUN_WORKER);
+        return track(new RunWorker(clients, events -> track(new RunProcessor(database, components, models, workerSettings, events, metrics,
+                Clock.systemUTC())), workerSettings, metrics).start());
     }
 
     SummarizerWorker startSummarizer() {
-        SnapshotSettings snapshotSettings = SnapshotSettings.read(env, "SUMMARY", SummarizerWorker.GROUP);
-        env.check();
+        SnapshotSettings snapshotSettings = ServiceSettings.required(services.summarizer(), Service.SUMMARIZER);
         return track(new SummarizerWorker(clients, database, components, models, snapshotSettings, metrics).start());
     }
 
     ContextWorker startContextWorker() {
-        SnapshotSettings snapshotSettings = SnapshotSettings.read(env, "CONTEXT", ContextWorker.GROUP);
-        env.check();
+        SnapshotSettings snapshotSettings = ServiceSettings.required(services.contextWorker(), Service.CONTEXT_WORKER);
         return track(new ContextWorker(clients, database, components, models, snapshotSettings, metrics).start());
     }
 
@@ -106,10 +157,9 @@ final class Pipeline implements AutoCloseable {
      * Postgres and Kafka answer and the worker has partitions.
      */
     MetricsServer startMetricsServer(String work, java.util.function.BooleanSupplier hasWork) {
-        int port = env.integer("SESSIONFLOW_METRICS_PORT", 0, 0, 65535);
-        env.check();
+        String host = ServiceSettings.required(services.metricsHost(), Service.METRICS);
         Readiness readiness = track(new Readiness(database, clients).requireWork(work, hasWork));
-        MetricsServer server = track(new MetricsServer(metrics, env.string("SESSIONFLOW_METRICS_HOST", "0.0.0.0"), port, readiness).start());
+        MetricsServer server = track(new MetricsServer(metrics, host, services.metricsPort(), readiness).start());
         log.info("metrics on http://127.0.0.1:{}/metrics", server.port());
         return server;
     }
@@ -123,17 +173,17 @@ final class Pipeline implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T service) {
-        services.add(service);
+        started.add(service);
         return service;
     }
 
     @Override
     public void close() {
-        for (int i = services.size() - 1; i >= 0; i--) {
+        for (int i = started.size() - 1; i >= 0; i--) {
             try {
-                services.get(i).close();
+                started.get(i).close();
             } catch (Exception e) {
-                log.warn("could not stop {} cleanly: {}", services.get(i).getClass().getSimpleName(), e.getMessage());
+                log.warn("could not stop {} cleanly: {}", started.get(i).getClass().getSimpleName(), e.getMessage());
             }
         }
         database.close();

@@ -4,9 +4,11 @@ import io.sessionflow.config.Env;
 import io.sessionflow.config.Secrets;
 import io.sessionflow.gateway.Gateway;
 import io.sessionflow.gateway.auth.ApiKeys;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -197,8 +199,14 @@ public final class Sessionflow {
     }
 
     private static int service(String command) {
-        Env env = Env.system();
-        Pipeline pipeline = Pipeline.open(env);
+        Set<Pipeline.Service> services = switch (command) {
+            case "gateway" -> EnumSet.of(Pipeline.Service.GATEWAY);
+            case "run-worker" -> EnumSet.of(Pipeline.Service.RUN_WORKER, Pipeline.Service.METRICS);
+            case "summarizer-worker" -> EnumSet.of(Pipeline.Service.SUMMARIZER, Pipeline.Service.METRICS);
+            case "context-worker" -> EnumSet.of(Pipeline.Service.CONTEXT_WORKER, Pipeline.Service.METRICS);
+            default -> throw new IllegalArgumentException(command);
+        };
+        Pipeline pipeline = Pipeline.open(Env.system(), null, services);
         switch (command) {
             case "gateway" -> pipeline.startGateway();
             case "run-worker" -> {

@@ -1,5 +1,6 @@
 package io.sessionflow.runworker;
 
+import io.sessionflow.OperationInterruptedException;
 import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
@@ -82,9 +83,9 @@ final class ModelInvoker implements AutoCloseable {
             }
             throw new IllegalStateException("model call failed", e.getCause());
         } catch (InterruptedException e) {
-            call.abandon(new IllegalStateException("interrupted while waiting for the model", e));
+            call.abandon(new OperationInterruptedException("interrupted while waiting for the model", e));
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the model", e);
+            throw new OperationInterruptedException("interrupted while waiting for the model", e);
         } finally {
             inFlight.remove(runId);
         }

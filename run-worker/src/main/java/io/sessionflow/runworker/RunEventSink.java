@@ -2,8 +2,8 @@ package io.sessionflow.runworker;
 
 import io.sessionflow.event.RunRequested;
 
-/** Where a run's progress goes as it happens (for streaming). The processor knows nothing of Kafka. */
-interface RunEventSink {
+/** Where a run's progress goes as it happens (for streaming), given to the processor when it is made. The processor knows nothing of Kafka. */
+public interface RunEventSink {
 
     RunEventSink NONE = new RunEventSink() {
         @Override

@@ -1,16 +1,15 @@
 package io.sessionflow.runworker;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionflow.OperationInterruptedException;
+import io.sessionflow.SessionflowException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
-import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunMetrics;
 import io.sessionflow.event.RunRequested;
-import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
@@ -63,28 +62,23 @@ public final class RunProcessor implements AutoCloseable {
     private final RunCommits commits;
     private final ModelInvoker invoker;
     private final Duration runTimeout;
+    private final RunEventSink events;
 
-    /** @param runTimeout the whole run's time budget, retries included */
-    private volatile RunEventSink events = RunEventSink.NONE;
-
+    /** @param events where runs' progress is published as it happens ({@link RunEventSink#NONE} for nowhere) */
     public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, RunWorkerSettings settings,
-                        MeterRegistry registry, Clock clock) {
+                        RunEventSink events, MeterRegistry registry, Clock clock) {
         this.database = Objects.requireNonNull(database, "null database");
         this.components = Objects.requireNonNull(components, "null components");
         this.models = Objects.requireNonNull(models, "null models");
         this.backoff = settings.backoff();
         this.clock = Objects.requireNonNull(clock, "null clock");
+        this.events = Objects.requireNonNull(events, "null event sink");
         this.runTimeout = settings.runTimeout();
         this.invoker = new ModelInvoker(database, clock);
         RunMeters.modelCallsInFlight(registry, invoker::callsInFlight);
         this.teamMembers = new TeamMembers(components, models);
         this.starts = new RunStarts(database, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "start"));
         this.commits = new RunCommits(database, teamMembers, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "commit"));
-    }
-
-    /** Where runs' progress is published as it happens (set by the worker that owns a producer). */
-    void streamTo(RunEventSink sink) {
-        this.events = sink;
     }
 
     @Override
@@ -150,7 +144,7 @@ public final class RunProcessor implements AutoCloseable {
             Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
+            throw new OperationInterruptedException("interrupted while backing off", e);
         }
     }
 
@@ -205,9 +199,7 @@ public final class RunProcessor implements AutoCloseable {
         RunMetrics measured = new RunMetrics(metrics.inputTokens(), metrics.outputTokens(), metrics.modelLatencyMs(),
                 Duration.between(request.requestedAt(), finished).toMillis(), metrics.acceptToStartMs(),
                 Duration.between(modelEnd, finished).toMillis());
-        return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, request.runId(), request.sessionId(),
-                request.userId(), request.componentType(), request.componentId(), runIndex, request.input(), reply.content(),
-                model.id(), measured, request.requestedAt(), finished));
+        return new RunOutcome.Completed(RunCompleted.of(request, runIndex, reply.content(), model.id(), measured, finished));
     }
 
     /** The session's context snapshot and summary, as blocks for the system message (loaded only where the component asks). */
@@ -228,8 +220,7 @@ public final class RunProcessor implements AutoCloseable {
                 return outcomeOf(stored.get());
             }
         }
-        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(),
-                request.componentType(), request.componentId(), RunStatus.FAILED.wireName(), error, request.requestedAt(), clock.instant()));
+        return new RunOutcome.Failed(RunFailed.of(request, RunStatus.FAILED.wireName(), error, clock.instant()));
     }
 
     /**
@@ -239,24 +230,11 @@ public final class RunProcessor implements AutoCloseable {
     private RunOutcome sessionDeleted(RunRequested request) {
         String reason = "session " + request.sessionId() + " was deleted";
         log.info("run {} cancelled: {}", request.runId(), reason);
-        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(),
-                request.componentType(), request.componentId(), RunStatus.CANCELLED.wireName(), reason, request.requestedAt(),
-                clock.instant()));
+        return new RunOutcome.Failed(RunFailed.of(request, RunStatus.CANCELLED.wireName(), reason, clock.instant()));
     }
 
     static RunOutcome outcomeOf(RunRecord run) {
-        if (run.status() == RunStatus.COMPLETED) {
-            JsonNode m = run.metrics() == null ? Json.object() : run.metrics();
-            RunMetrics metrics = new RunMetrics(m.path("input_tokens").asLong(), m.path("output_tokens").asLong(),
-                    m.path("model_latency_ms").asLong(), m.path("total_latency_ms").asLong(), m.path("accept_to_start_ms").asLong(),
-                    m.path("commit_ms").asLong());
-            return new RunOutcome.Completed(new RunCompleted(RunCompleted.SCHEMA_VERSION, run.runId(), run.sessionId(), run.userId(),
-                    run.componentType(), run.componentId(), run.runIndex(), new RunInput(run.message()), run.content(), run.model(),
-                    metrics, run.createdAt(), run.completedAt()));
-        }
-        return new RunOutcome.Failed(new RunFailed(RunFailed.SCHEMA_VERSION, run.runId(), run.sessionId(), run.userId(),
-                run.componentType(), run.componentId(), run.status().wireName(), Objects.requireNonNullElse(run.error(), run.status().wireName()),
-                run.createdAt(), run.completedAt()));
+        return run.status() == RunStatus.COMPLETED ? new RunOutcome.Completed(run.completedEvent()) : new RunOutcome.Failed(run.failedEvent());
     }
 
     private static boolean isRetryable(RuntimeException e) {
@@ -274,7 +252,7 @@ public final class RunProcessor implements AutoCloseable {
     }
 
     /** The run was cancelled or finished elsewhere while this worker executed it; its stored outcome stands. */
-    private static final class RunAlreadyFinishedException extends RuntimeException {
+    private static final class RunAlreadyFinishedException extends SessionflowException {
         RunAlreadyFinishedException() {
             super(null, null, false, false);
         }

@@ -6,6 +6,7 @@ import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.Topics;
+import io.sessionflow.run.Backoff;
 import io.sessionflow.store.StoreException;
 import io.sessionflow.kafka.consumer.OrderedConsumer;
 import io.sessionflow.kafka.consumer.RecordTicket;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -34,6 +36,12 @@ public final class RunWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /**
+     * Pauses while Postgres or Kafka is out of reach around a run. This layer retries what the
+     * processor cannot: publishing the outcome, and a database outage that outlasted the processor's
+     * own tries. It is bounded by the run's time budget, not by a count.
+     */
+    private static final Backoff OUTAGE_PAUSES = Backoff.untilStopped(Duration.ofMillis(500), Duration.ofSeconds(10));
 
     private final KafkaClients clients;
     private final RunProcessor processor;
@@ -41,26 +49,30 @@ public final class RunWorker implements AutoCloseable {
     private final String name = "run-worker-" + INSTANCES.incrementAndGet();
     private final ExecutorService executor;
     private final SessionLanes lanes;
-    private KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaRunEvents events;
     private OrderedConsumer<RunRequested> consumer;
-    private KafkaRunEvents events;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final RunMeters metrics;
 
-    public RunWorker(KafkaClients clients, RunProcessor processor, RunWorkerSettings settings, MeterRegistry registry) {
+    /**
+     * @param processorFor builds the processor around this worker's event sink: the sink publishes with
+     *                     the worker's producer, so the processor can only be made once the worker has one
+     */
+    public RunWorker(KafkaClients clients, Function<RunEventSink, RunProcessor> processorFor, RunWorkerSettings settings,
+                     MeterRegistry registry) {
         this.metrics = new RunMeters(registry, name, inFlight);
         this.clients = Objects.requireNonNull(clients, "null kafka clients");
-        this.processor = Objects.requireNonNull(processor, "null processor");
         this.settings = Objects.requireNonNull(settings, "null settings");
+        this.producer = clients.producer(name);
+        this.events = new KafkaRunEvents(producer, clients.topics().runsEvents(), java.time.Clock.systemUTC());
+        this.processor = Objects.requireNonNull(processorFor.apply(events), "null processor");
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(name + "-run-"));
         this.lanes = new SessionLanes(executor);
     }
 
     public RunWorker start() {
-        producer = clients.producer(name);
-        events = new KafkaRunEvents(producer, clients.topics().runsEvents(), java.time.Clock.systemUTC());
-        processor.streamTo(events);
         Topic<RunRequested> requests = clients.topics().runsRequested();
         consumer = new OrderedConsumer<>(clients, settings.groupId(), name, requests, RunRequested::sessionId,
                 (request, ticket) -> lanes.submit(request.sessionId(), () -> execute(request, ticket)),
@@ -76,9 +88,7 @@ public final class RunWorker implements AutoCloseable {
             consumer.close();
         }
         executor.shutdownNow();
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
+        producer.close(Duration.ofSeconds(5));
     }
 
     public Set<TopicPartition> assignedPartitions() {
@@ -129,7 +139,7 @@ public final class RunWorker implements AutoCloseable {
                         giveUp(request, ticket, "internal error: " + describe(e), e);
                         return;
                     }
-                    long pause = Math.min(10_000, 250L << Math.min(attempt, 6));
+                    long pause = OUTAGE_PAUSES.delayAfter(attempt).toMillis();
                     if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - giveUpAt > 0) {
                         giveUp(request, ticket, "could not be finished within " + settings.runTimeout().toSeconds() + " s (" + attempt
                                 + " tries); last error: " + describe(e), e);

@@ -1,9 +1,10 @@
 package io.sessionflow.config;
 
+import io.sessionflow.SessionflowException;
 import java.util.List;
 
 /** Configuration that cannot work; the message lists every problem, one per line. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends SessionflowException {
 
     private final List<String> problems;
 

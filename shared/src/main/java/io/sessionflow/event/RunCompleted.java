@@ -21,6 +21,12 @@ public record RunCompleted(
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** The event announcing {@code request}'s run, committed as the session's {@code runIndex}-th at {@code completedAt}. */
+    public static RunCompleted of(RunRequested request, int runIndex, String content, String model, RunMetrics metrics, Instant completedAt) {
+        return new RunCompleted(SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(), request.componentType(),
+                request.componentId(), runIndex, request.input(), content, model, metrics, request.requestedAt(), completedAt);
+    }
+
     public RunCompleted {
         Ids.requireId(runId, "run_id");
         Ids.requireId(sessionId, "session_id");

@@ -18,6 +18,12 @@ public record RunFailed(
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** The event announcing that {@code request}'s run ended as {@code status} (failed or cancelled) at {@code failedAt}. */
+    public static RunFailed of(RunRequested request, String status, String error, Instant failedAt) {
+        return new RunFailed(SCHEMA_VERSION, request.runId(), request.sessionId(), request.userId(), request.componentType(),
+                request.componentId(), status, error, request.requestedAt(), failedAt);
+    }
+
     public RunFailed {
         Ids.requireId(runId, "run_id");
         Ids.requireId(sessionId, "session_id");

@@ -1,5 +1,6 @@
 package io.sessionflow.kafka;
 
+import io.sessionflow.OperationInterruptedException;
 import io.sessionflow.event.SessionChanged;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +24,9 @@ public final class ChangePublisher {
             producer.send(new ProducerRecord<>(topic.name(), change.sessionId(), topic.serialize(change))).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
+            throw new OperationInterruptedException("interrupted while publishing to " + topic.name(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish to " + topic.name() + ": " + e.getMessage(), e);
+            throw new BrokerException("could not publish to " + topic.name() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionflow.kafka;
 
+import io.sessionflow.OperationInterruptedException;
 import io.sessionflow.config.KafkaSettings;
 import java.util.List;
 import java.util.Set;
@@ -37,10 +38,10 @@ public final class TopicSetup {
                 }
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not create topics on " + settings.bootstrapServers() + ": " + e.getMessage(), e);
+            throw new BrokerException("could not create topics on " + settings.bootstrapServers() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            throw new OperationInterruptedException("interrupted while creating topics", e);
         }
     }
 }

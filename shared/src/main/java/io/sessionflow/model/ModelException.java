@@ -1,10 +1,11 @@
 package io.sessionflow.model;
 
+import io.sessionflow.SessionflowException;
 import java.time.Duration;
 import java.util.Optional;
 
 /** A model call that failed; {@code transient} says whether trying again may succeed. */
-public final class ModelException extends RuntimeException {
+public final class ModelException extends SessionflowException {
 
     private final boolean transientFailure;
     private final Duration retryAfter;

@@ -30,6 +30,9 @@ public final class OpenAiChatModel implements ChatModel {
         OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder()
                 .baseUrl(settings.openAiBaseUrl())
                 .timeout(settings.timeout())
+                // The SDK retries one HTTP call (a reset connection, a 429 or 5xx) with its own short pauses, within
+                // the call's timeout: cheaper than a whole attempt of the run. What outlasts it is the run's to retry,
+                // with the project's Backoff (RunProcessor). OPENAI_MAX_RETRIES=0 leaves every retry to the run.
                 .maxRetries(settings.maxRetries());
         // Local servers (Ollama, llama.cpp) need no key, but the SDK insists on one.
         builder.apiKey(settings.openAiApiKey() == null ? "not-needed" : settings.openAiApiKey());

@@ -1,10 +1,11 @@
 package io.sessionflow.store;
 
+import io.sessionflow.SessionflowException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 
 /** A database operation that failed. {@link #isTransient()} says whether a retry may succeed. */
-public class StoreException extends RuntimeException {
+public class StoreException extends SessionflowException {
 
     public StoreException(String message, Throwable cause) {
         super(message, cause);

@@ -3,6 +3,7 @@ package io.sessionflow.gateway.reprocess;
 import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ReprocessSession;
+import io.sessionflow.kafka.BrokerException;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.reprocess.ReprocessJob;
@@ -117,7 +118,7 @@ public final class JobRunner implements AutoCloseable {
             }
         } catch (Exception e) {
             // The transaction rolls back: the cursor stays, and the batch is published again next time.
-            throw new IllegalStateException("could not publish reprocessing commands: " + e.getMessage(), e);
+            throw new BrokerException("could not publish reprocessing commands: " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.sessionflow.gateway.RunView;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.outbound.RefusedTargetException;
+import io.sessionflow.run.Backoff;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStore;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers each finished run to its webhook (the run's {@code webhook_url}, else its component's):
  * a consumer group on {@code runs.events}, so every gateway shares the work and each run is
- * delivered by one of them. A POST signed with HMAC-SHA256, retried with doubling pauses; a
+ * delivered by one of them. A POST signed with HMAC-SHA256, retried with {@link Backoff} pauses; a
  * delivery that fails every try, or whose target is refused ({@link WebhookSettings#targets()}),
  * goes to {@code webhooks.dlq}. Delivered runs are recorded, so a
  * redelivered event does not POST again: one delivery per run, unless the receiver failed.
@@ -45,6 +46,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Database database;
     private final ComponentRegistry components;
     private final WebhookSettings settings;
+    /**
+     * Pauses between deliveries, database steps and dead-letter tries. This layer retries because a
+     * receiver (or the database, or the broker) may be briefly away; a delivery has
+     * SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS tries, then is dead-lettered.
+     */
+    private final Backoff retries;
     private final KafkaClients clients;
     private final PinnedHttpPost http;
     private final RunStore runs = new RunStore();
@@ -57,6 +64,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.database = database;
         this.components = components;
         this.settings = settings;
+        this.retries = new Backoff(settings.maxAttempts(), settings.firstRetry(), settings.firstRetry().multipliedBy(1 << 10));
         this.clients = clients;
         this.http = new PinnedHttpPost(settings.targets(), settings.timeout());
     }
@@ -167,7 +175,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     private long pause(int attempt) {
-        return settings.firstRetry().toMillis() << Math.min(attempt - 1, 10);
+        return retries.delayAfter(attempt).toMillis();
     }
 
     /** @return null when the receiver accepted it (2xx), else what went wrong */

@@ -1,6 +1,7 @@
 package io.sessionflow.gateway.webhook;
 
 import io.sessionflow.config.Env;
+import io.sessionflow.config.Secrets;
 import io.sessionflow.outbound.OutboundAddressPolicy;
 import java.time.Duration;
 
@@ -37,7 +38,7 @@ public record WebhookSettings(String secret, int maxAttempts, Duration firstRetr
 
     @Override
     public String toString() {
-        return "WebhookSettings[secret=" + (secret == null ? "<none: webhooks off>" : "****") + ", attempts=" + maxAttempts
-                + ", targets=" + targets + "]";
+        return "WebhookSettings[secret=" + (secret == null ? "<none: webhooks off>" : Secrets.mask(secret)) + ", attempts=" + maxAttempts
+                + ", firstRetry=" + firstRetry + ", timeout=" + timeout + ", targets=" + targets + "]";
     }
 }

@@ -1,5 +1,7 @@
 package io.sessionflow.kafka.consumer;
 
+import io.sessionflow.OperationInterruptedException;
+import io.sessionflow.kafka.BrokerException;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.PoisonRecordException;
 import io.sessionflow.kafka.Topic;
@@ -168,10 +170,10 @@ public final class OrderedConsumer<V> implements AutoCloseable {
             deadLetters.send(letter).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while dead-lettering", e);
+            throw new OperationInterruptedException("interrupted while dead-lettering", e);
         } catch (ExecutionException | TimeoutException e) {
             // Not committing past a record we could neither process nor park: stop and let a restart retry it.
-            throw new IllegalStateException("could not dead-letter " + record.topic() + "@" + record.offset(), e);
+            throw new BrokerException("could not dead-letter " + record.topic() + "@" + record.offset(), e);
         }
     }
 

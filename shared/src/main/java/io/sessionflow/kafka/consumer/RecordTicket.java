@@ -1,5 +1,7 @@
 package io.sessionflow.kafka.consumer;
 
+import io.sessionflow.run.Backoff;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -28,9 +30,12 @@ public final class RecordTicket {
     }
 
     private static final Logger log = LoggerFactory.getLogger(RecordTicket.class);
-    /** Pauses between tries to dead-letter while the broker is out of reach: nothing can be committed meanwhile anyway. */
-    private static final long FIRST_PAUSE_MILLIS = 500;
-    private static final long MAX_PAUSE_MILLIS = 30_000;
+    /**
+     * Pauses between tries to dead-letter while the broker is out of reach. Retried without a count
+     * because a record neither processed nor parked must not be committed past: nothing can be
+     * committed meanwhile anyway, and the loop ends when the partition is handed back.
+     */
+    private static final Backoff DEAD_LETTER_PAUSES = Backoff.untilStopped(Duration.ofMillis(500), Duration.ofSeconds(30));
 
     private final PartitionProgress progress;
     private final long offset;
@@ -58,8 +63,8 @@ public final class RecordTicket {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        long pause = FIRST_PAUSE_MILLIS;
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
+            long pause = DEAD_LETTER_PAUSES.delayAfter(attempt).toMillis();
             try {
                 deadLetters.send(reason);
                 progress.done(offset);
@@ -79,7 +84,6 @@ public final class RecordTicket {
                 progress.handedBack(offset);
                 return;
             }
-            pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
         }
     }
 
