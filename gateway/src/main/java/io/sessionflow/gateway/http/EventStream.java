@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -58,23 +59,33 @@ public final class EventStream {
      * it has caught up.
      */
     public void follow(Step step, Runnable cleanup) {
-        workers.execute(() -> {
-            boolean more;
+        try {
+            workers.execute(() -> step(step, cleanup));
+        } catch (RejectedExecutionException shuttingDown) {
+            cleanup.run();
+        }
+    }
+
+    private void step(Step step, Runnable cleanup) {
+        boolean more;
+        try {
+            more = open && (response.writeQueueFull() || step.next());
+        } catch (Exception e) {
+            cleanup.run();
+            failure.accept(e);
+            return;
+        }
+        if (more && open) {
             try {
-                more = open && (response.writeQueueFull() || step.next());
-            } catch (Exception e) {
-                cleanup.run();
-                failure.accept(e);
-                return;
-            }
-            if (more && open) {
                 vertx.setTimer(STEP_INTERVAL_MILLIS, timer -> follow(step, cleanup));
                 return;
+            } catch (RuntimeException shuttingDown) {
+                // the gateway is closing: end the stream below
             }
-            cleanup.run();
-            if (open) {
-                response.end();
-            }
-        });
+        }
+        cleanup.run();
+        if (open) {
+            response.end();
+        }
     }
 }
