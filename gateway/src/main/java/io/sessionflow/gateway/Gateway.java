@@ -1,7 +1,6 @@
 package io.sessionflow.gateway;
 
 import io.sessionflow.concurrent.DaemonThreads;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.health.Readiness;
@@ -14,13 +13,15 @@ import io.sessionflow.gateway.webhook.WebhookDispatcher;
 import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    /** Generous: the JDK server the gateway ran on before set no limit this low, and ids are short anyway. */
+    private static final int MAX_REQUEST_LINE_BYTES = 64 * 1024;
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final GatewaySettings settings;
     private final Database database;
@@ -40,6 +45,7 @@ public final class Gateway implements AutoCloseable {
     private CompletionWaiter waiter;
     private JobRunner jobRunner;
     private Backlog backlog;
+    private Vertx vertx;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -77,15 +83,22 @@ public final class Gateway implements AutoCloseable {
         new HealthApi(readiness).register(router);
         router.openRoute("GET", "/metrics", call -> call.respondText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         router.openRoute("GET", "/v1/openapi.yaml", call -> call.respondText(200, "application/yaml", OpenApi.document()));
+        // Vert.x: its event loops only parse requests and write answers, so a wait=true request or an
+        // open event stream holds no thread; handlers block (JDBC, Kafka sends), so they run on this
+        // bounded pool instead. Its raw request target reaches the router even when it cannot be
+        // decoded, so that too is answered as JSON.
         executor = Executors.newFixedThreadPool(settings.httpThreads(), DaemonThreads.numbered("gateway-http-"));
+        vertx = Vertx.vertx();
+        router.serveWith(vertx, executor);
+        HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                .setAcceptBacklog(1024).setHandle100ContinueAutomatically(true)
+                .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES);
         try {
-            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not listen on " + settings.host() + ":" + settings.port(), e);
+            server = await(vertx.createHttpServer(options).requestHandler(router).listen());
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("could not listen on " + settings.host() + ":" + settings.port(), e);
         }
-        server.createContext("/", router);
-        server.setExecutor(executor);
-        server.start();
         log.info("gateway listening on {}", url());
         return this;
     }
@@ -93,7 +106,7 @@ public final class Gateway implements AutoCloseable {
     /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
     public String url() {
         String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
-        return "http://" + host + ":" + server.getAddress().getPort();
+        return "http://" + host + ":" + server.actualPort();
     }
 
     public java.util.List<String> routes() {
@@ -102,8 +115,15 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.stop(1);
+        try {
+            if (server != null) {
+                await(server.close());
+            }
+            if (vertx != null) {
+                await(vertx.close());
+            }
+        } catch (RuntimeException e) {
+            log.warn("the HTTP server did not stop cleanly", e);
         }
         if (executor != null) {
             executor.shutdownNow();
@@ -128,6 +148,17 @@ public final class Gateway implements AutoCloseable {
         }
         if (producer != null) {
             producer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
         }
     }
 

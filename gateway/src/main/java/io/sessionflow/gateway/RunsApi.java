@@ -21,9 +21,7 @@ import io.sessionflow.json.Json;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** {@code POST /v1/agents/{id}/runs}, {@code POST /v1/teams/{id}/runs} and {@code GET /v1/runs/{id}}. */
 final class RunsApi {
@@ -58,7 +56,7 @@ final class RunsApi {
         router.route("GET", "/v1/runs/{run_id}/events", this::runEvents);
     }
 
-    private void startRun(HttpCall call, ComponentType type, String componentId) throws InterruptedException {
+    private void startRun(HttpCall call, ComponentType type, String componentId) {
         call.allowQuery(Set.of("wait", "stream"));
         boolean stream = call.queryFlag("stream", false);
         boolean wait = !stream && call.queryFlag("wait", false);
@@ -90,18 +88,27 @@ final class RunsApi {
                 finished.complete(null); // the earlier request's run is already done
             }
         }
-        try {
-            if (wait && awaitQuietly(finished)) {
-                call.respond(200, RunView.of(find(accepted.runId())));
-                return;
-            }
+        if (!wait) {
             call.respond(202, Map.of("run_id", accepted.runId(), "session_id", accepted.sessionId(),
-                    "status", wait || !accepted.isNew() ? find(accepted.runId()).status().wireName() : "pending"));
-        } finally {
-            if (wait) {
+                    "status", accepted.isNew() ? "pending" : find(accepted.runId()).status().wireName()));
+            return;
+        }
+        // The request waits holding no thread: the answer is written when the run finishes or the wait times out.
+        CompletableFuture<Boolean> outcome = finished.thenApply(done -> true)
+                .completeOnTimeout(false, settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> false);
+        call.continueWhen(outcome, (later, done) -> {
+            try {
+                RunRecord run = find(accepted.runId());
+                if (done) {
+                    later.respond(200, RunView.of(run));
+                } else {
+                    later.respond(202, Map.of("run_id", accepted.runId(), "session_id", accepted.sessionId(), "status", run.status().wireName()));
+                }
+            } finally {
                 waiter.forget(accepted.runId());
             }
-        }
+        });
     }
 
     /** {@code Idempotency-Key}: scoped to the caller, and bound to this exact request (path and body). */
@@ -149,17 +156,24 @@ final class RunsApi {
 
     private void streamEvents(HttpCall call, String runId, String sessionId, Instant startedAt, long afterId) {
         boolean finished = find(runId).status().isFinished();
+        RunEventReader.Following following = reader.follow(sessionId, runId, startedAt, afterId, finished, Instant.now().plus(settings.streamTimeout()));
         EventStream stream = call.openEventStream();
-        RunEventReader.Reading reading = reader.read(sessionId, runId, startedAt, afterId, finished, Instant.now().plus(settings.streamTimeout()),
-                (id, event) -> stream.send(id, event.type(), Json.toText(event)));
-        if (reading.end() == RunEventReader.End.CAUGHT_UP_WITHOUT_FINAL) {
-            // The topic no longer holds this run's events: the stored run is the last word. Its id comes
-            // after every record read, so a client resuming after it skips nothing of this run.
-            RunRecord run = find(runId);
-            stream.send(reading.position(), run.status() == RunStatus.COMPLETED ? RunEvent.COMPLETED : RunEvent.FAILED,
-                    Json.toText(Json.object().put("run_id", runId).put("session_id", sessionId).put("replayed_from", "postgres")
-                            .set("run", RunView.of(run))));
-        }
+        stream.follow(() -> {
+            Optional<RunEventReader.Reading> reading = following.poll((id, event) -> stream.send(id, event.type(), Json.toText(event)));
+            reading.filter(r -> r.end() == RunEventReader.End.CAUGHT_UP_WITHOUT_FINAL).ifPresent(r -> sendStoredOutcome(stream, runId, sessionId, r));
+            return reading.isEmpty();
+        }, following::close);
+    }
+
+    /**
+     * The topic no longer holds this run's events: the stored run is the last word. Its id comes
+     * after every record read, so a client resuming after it skips nothing of this run.
+     */
+    private void sendStoredOutcome(EventStream stream, String runId, String sessionId, RunEventReader.Reading reading) {
+        RunRecord run = find(runId);
+        stream.send(reading.position(), run.status() == RunStatus.COMPLETED ? RunEvent.COMPLETED : RunEvent.FAILED,
+                Json.toText(Json.object().put("run_id", runId).put("session_id", sessionId).put("replayed_from", "postgres")
+                        .set("run", RunView.of(run))));
     }
 
     /** Cancels a run that has not finished: a queued one is skipped, a running one has its model call aborted. */
@@ -172,15 +186,6 @@ final class RunsApi {
             throw new ApiException(409, "run_finished", "run " + runId + " is already " + now.status().wireName(), null);
         }
         call.respond(200, RunView.of(now));
-    }
-
-    private boolean awaitQuietly(CompletableFuture<Void> finished) throws InterruptedException {
-        try {
-            finished.get(settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return false;
-        }
     }
 
     private void getRun(HttpCall call) {

@@ -1,7 +1,9 @@
 package io.sessionflow.gateway.http;
 
+import io.sessionflow.SessionflowException;
+
 /** An answer other than success, sent as {@code {"error": {"status", "code", "message", "field"?}}}. */
-public final class ApiException extends RuntimeException {
+public final class ApiException extends SessionflowException {
 
     private final int status;
     private final String code;

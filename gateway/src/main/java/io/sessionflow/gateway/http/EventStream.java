@@ -1,21 +1,45 @@
 package io.sessionflow.gateway.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
-/** A {@code text/event-stream} response: server-sent events, written and flushed one at a time. */
+/**
+ * A {@code text/event-stream} response: server-sent events, written one at a time as a chunked
+ * response. Between events the stream holds no thread: {@link #follow} runs one short step on the
+ * worker pool, then a timer schedules the next.
+ */
 public final class EventStream {
 
-    private final OutputStream out;
-    private boolean open = true;
+    /** How often a followed source is asked for new events: the most an event waits before it is sent. */
+    private static final long STEP_INTERVAL_MILLIS = 50;
 
-    EventStream(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        this.out = exchange.getResponseBody();
+    /** One non-blocking look for new events, sent with {@link #send}; returns false once the stream is done. */
+    @FunctionalInterface
+    public interface Step {
+        boolean next() throws Exception;
+    }
+
+    private final HttpServerResponse response;
+    private final Vertx vertx;
+    private final Executor workers;
+    private final Consumer<Throwable> failure;
+    private volatile boolean open = true;
+
+    EventStream(HttpServerResponse response, Vertx vertx, Executor workers, Consumer<Throwable> failure) {
+        this.response = response;
+        this.vertx = vertx;
+        this.workers = workers;
+        this.failure = failure;
+        response.setStatusCode(200).setChunked(true)
+                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache");
+        response.closeHandler(closed -> open = false);
+        response.exceptionHandler(error -> open = false);
+        response.writeHead();
     }
 
     /** @return false once the client has gone away */
@@ -23,15 +47,45 @@ public final class EventStream {
         if (!open) {
             return false;
         }
+        StringBuilder frame = new StringBuilder().append("id: ").append(id).append('\n').append("event: ").append(event).append('\n');
+        data.lines().forEach(line -> frame.append("data: ").append(line).append('\n'));
+        response.write(Buffer.buffer(frame.append('\n').toString()));
+        return true;
+    }
+
+    /**
+     * Repeats {@code step} until it returns false, fails, or the client goes away; then ends the
+     * response and runs {@code cleanup}. A client slower than the events is not written more until
+     * it has caught up.
+     */
+    public void follow(Step step, Runnable cleanup) {
         try {
-            StringBuilder frame = new StringBuilder().append("id: ").append(id).append('\n').append("event: ").append(event).append('\n');
-            data.lines().forEach(line -> frame.append("data: ").append(line).append('\n'));
-            out.write(frame.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (IOException e) {
-            open = false;
-            return false;
+            workers.execute(() -> step(step, cleanup));
+        } catch (RejectedExecutionException shuttingDown) {
+            cleanup.run();
+        }
+    }
+
+    private void step(Step step, Runnable cleanup) {
+        boolean more;
+        try {
+            more = open && (response.writeQueueFull() || step.next());
+        } catch (Exception e) {
+            cleanup.run();
+            failure.accept(e);
+            return;
+        }
+        if (more && open) {
+            try {
+                vertx.setTimer(STEP_INTERVAL_MILLIS, timer -> follow(step, cleanup));
+                return;
+            } catch (RuntimeException shuttingDown) {
+                // the gateway is closing: end the stream below
+            }
+        }
+        cleanup.run();
+        if (open) {
+            response.end();
         }
     }
 }

@@ -1,31 +1,53 @@
 package io.sessionflow.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.sessionflow.gateway.auth.Principal;
 import io.sessionflow.json.Json;
+import io.sessionflow.store.StoreException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
-/** One HTTP exchange with its path parameters: reads the bounded JSON body and query, writes JSON. */
+/**
+ * One HTTP exchange with its path parameters: reads the bounded JSON body and query, writes JSON.
+ * Handlers run on the bounded worker pool, never on an event loop, because they block (JDBC, Kafka
+ * sends); a handler that waits for something answers later through {@link #continueWhen}, holding
+ * no thread meanwhile.
+ */
 public final class HttpCall {
 
-    private final HttpExchange exchange;
+    private static final Logger log = LoggerFactory.getLogger(HttpCall.class);
+
+    private final HttpServerRequest request;
     private final Map<String, String> pathParams;
+    private final Vertx vertx;
+    private final Executor workers;
     private Map<String, String> query;
     private final int maxBodyBytes;
     private Principal principal;
-    private byte[] body;
+    private final byte[] body;
+    /** The body was larger than the limit: 413 when read, and the connection closes after the answer. */
+    private final boolean bodyTooLarge;
 
-    HttpCall(HttpExchange exchange, Map<String, String> pathParams, int maxBodyBytes) {
-        this.exchange = exchange;
+    HttpCall(HttpServerRequest request, Map<String, String> pathParams, Vertx vertx, Executor workers, int maxBodyBytes,
+             byte[] body, boolean bodyTooLarge) {
+        this.request = request;
         this.pathParams = pathParams;
+        this.vertx = vertx;
+        this.workers = workers;
         this.maxBodyBytes = maxBodyBytes;
+        this.body = body;
+        this.bodyTooLarge = bodyTooLarge;
     }
 
     void authenticate(Principal principal) {
@@ -48,18 +70,18 @@ public final class HttpCall {
     /** Parsed on first use, inside the handler, so that an undecodable query is answered as a 400 like any bad parameter. */
     private Map<String, String> query() {
         if (query == null) {
-            query = parseQuery(exchange.getRequestURI().getRawQuery());
+            query = parseQuery(request.query());
         }
         return query;
     }
 
     /** The request's path, without the query. */
     public String requestPath() {
-        return exchange.getRequestURI().getRawPath();
+        return request.path();
     }
 
     public Optional<String> header(String name) {
-        return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+        return Optional.ofNullable(request.getHeader(name));
     }
 
     /** Strict parameter validation: a query parameter the route does not know is a 400, not silently ignored. */
@@ -130,7 +152,7 @@ public final class HttpCall {
      * limit, is a 400 saying where.
      */
     public JsonNode jsonBody() {
-        java.util.List<String> types = exchange.getRequestHeaders().getOrDefault("Content-Type", java.util.List.of());
+        java.util.List<String> types = request.headers().getAll("Content-Type");
         types.stream().filter(type -> !isJson(type)).findFirst().ifPresent(type -> {
             throw new ApiException(415, "unsupported_media_type", "the body must be JSON, sent as Content-Type: application/json, not " + type, null);
         });
@@ -151,79 +173,84 @@ public final class HttpCall {
         return mediaType.equals("application/json") || mediaType.startsWith("application/") && mediaType.endsWith("+json");
     }
 
-    /** The raw body (read once, bounded by the size limit). */
+    /** The raw body, read before the handler ran and bounded by the size limit. */
     public byte[] bodyBytes() {
-        if (body == null) {
-            body = readBody();
+        if (bodyTooLarge) {
+            throw new ApiException(413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes", null);
         }
         return body;
     }
 
     public void setHeader(String name, String value) {
-        exchange.getResponseHeaders().set(name, value);
-    }
-
-    private byte[] readBody() {
-        InputStream in = exchange.getRequestBody();
-        try {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                discardRest(in);
-                throw new ApiException(413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes", null);
-            }
-            return body;
-        } catch (IOException e) {
-            throw ApiException.badRequest(null, "could not read the body: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Reads and drops what is left of an oversized body, up to a bound: a client still uploading when
-     * the 413 is sent would otherwise see a connection reset instead of the answer.
-     */
-    private void discardRest(InputStream in) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long budget = 16L * maxBodyBytes;
-        int read;
-        while (budget > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, budget))) > 0) {
-            budget -= read;
-        }
-        exchange.getResponseHeaders().set("Connection", "close");
+        request.response().putHeader(name, value);
     }
 
     public void respond(int status, Object body) {
-        byte[] bytes = Json.toBytes(body);
-        try {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        } catch (IOException e) {
-            // The client went away; there is nobody left to tell.
+        respondBytes(status, "application/json", Json.toBytes(body));
+    }
+
+    public void respondText(int status, String contentType, String text) {
+        respondBytes(status, contentType, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void respondBytes(int status, String contentType, byte[] bytes) {
+        HttpServerResponse response = request.response();
+        if (response.closed() || response.ended()) {
+            return; // the client went away; there is nobody left to tell
+        }
+        response.setStatusCode(status).putHeader("Content-Type", contentType);
+        if (bodyTooLarge) {
+            // What is left of an oversized body is not read: a client still uploading would otherwise
+            // wait on a connection that will never serve it again.
+            response.putHeader("Connection", "close");
+            response.end(Buffer.buffer(bytes)).onComplete(done -> request.connection().close());
+        } else {
+            response.end(Buffer.buffer(bytes));
         }
     }
 
     /** Switches the response to server-sent events. */
     public EventStream openEventStream() {
-        try {
-            return new EventStream(exchange);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start the event stream", e);
-        }
+        return new EventStream(request.response(), vertx, workers, this::fail);
     }
 
-    public void respondText(int status, String contentType, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        try {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+    /**
+     * Answers once {@code stage} completes, holding no thread until then: {@code then} runs on the
+     * worker pool (it may block), and what it throws is answered like any handler's failure.
+     */
+    public <T> void continueWhen(CompletionStage<T> stage, BiConsumer<HttpCall, T> then) {
+        stage.whenCompleteAsync((value, error) -> {
+            try {
+                if (error != null) {
+                    throw error instanceof RuntimeException e ? e : new IllegalStateException(error);
+                }
+                then.accept(this, value);
+            } catch (RuntimeException e) {
+                fail(e);
             }
-        } catch (IOException e) {
-            // The client went away; there is nobody left to tell.
+        }, workers);
+    }
+
+    /**
+     * Turns a failure into a JSON error: an {@link ApiException} as itself, a database outage as a
+     * 503 to retry, anything else as a 500 that leaks no internals.
+     */
+    void fail(Throwable failure) {
+        ApiException error;
+        if (failure instanceof ApiException api) {
+            error = api;
+        } else if (failure instanceof StoreException store && store.isTransient()) {
+            log.warn("{} {}: database unavailable: {}", request.method(), request.path(), store.getMessage());
+            error = new ApiException(503, "database_unavailable", "the database is unavailable; try again shortly", null, 2);
+        } else {
+            log.error("{} {} failed", request.method(), request.path(), failure);
+            error = new ApiException(500, "internal_error", "the request failed on the server; see its log", null);
         }
+        if (request.response().headWritten()) {
+            request.connection().close(); // an event stream already under way: ending it is all that is left to say
+            return;
+        }
+        respondError(error);
     }
 
     public void respondError(ApiException error) {

@@ -42,7 +42,7 @@ final class PercentDecoder {
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
             } else if (c <= 0xFF) {
-                // The JDK server reads the request line byte for byte, so raw UTF-8 arrives as one char per byte.
+                // The server reads the request line byte for byte, so raw UTF-8 arrives as one char per byte.
                 bytes.write(c);
             } else {
                 throw undecodable(what, "it is not UTF-8");

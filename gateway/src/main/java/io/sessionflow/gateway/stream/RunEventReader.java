@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -51,14 +52,17 @@ public final class RunEventReader {
     }
 
     /**
+     * Opens a reading positioned at the run's first event to send, or after {@code afterId}; it blocks
+     * only for the broker's metadata. Read it with {@link Following#poll}, and close it.
+     *
      * @param startedAt  when the run was accepted: reading starts a little before
      * @param afterId    events up to this id are skipped (SSE Last-Event-ID), or {@link #FROM_START}
      * @param finished   whether the run was already finished when asked: then reaching the end of the
      *                   partition without its final event ends the reading (the events are gone)
      */
-    public Reading read(String sessionId, String runId, Instant startedAt, long afterId, boolean finished, Instant deadline,
-                        Listener listener) {
-        try (KafkaConsumer<String, byte[]> consumer = clients.standaloneConsumer("gateway-stream")) {
+    public Following follow(String sessionId, String runId, Instant startedAt, long afterId, boolean finished, Instant deadline) {
+        KafkaConsumer<String, byte[]> consumer = clients.standaloneConsumer("gateway-stream");
+        try {
             int partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).size();
             TopicPartition partition = new TopicPartition(topic.name(), Topics.partitionOf(sessionId, partitions));
             consumer.assign(List.of(partition));
@@ -70,33 +74,75 @@ public final class RunEventReader {
             // later than the end (an id past it names no event of this run, and seeking past the end skips).
             long position = Math.max(start == null ? end : start.offset(), Math.min(afterId + 1, end));
             consumer.seek(partition, position);
-            while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    position = record.offset() + 1;
-                    if (!sessionId.equals(record.key())) {
-                        continue;
-                    }
-                    RunEvent event;
-                    try {
-                        event = topic.deserialize(record.value());
-                    } catch (PoisonRecordException e) {
-                        continue;
-                    }
-                    if (!event.runId().equals(runId)) {
-                        continue;
-                    }
-                    if (!listener.onEvent(record.offset(), event)) {
-                        return new Reading(End.LISTENER_STOPPED, position);
-                    }
-                    if (event.isFinal()) {
-                        return new Reading(End.FINAL_EVENT, position);
-                    }
+            return new Following(consumer, partition, sessionId, runId, finished, end, deadline, position);
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /**
+     * One run's reading, polled without waiting: it holds a consumer but no thread, so a gateway can
+     * follow many runs at once with a few threads. Poll it from one thread at a time.
+     */
+    public final class Following implements AutoCloseable {
+
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final TopicPartition partition;
+        private final String sessionId;
+        private final String runId;
+        private final boolean finished;
+        private final long end;
+        private final Instant deadline;
+        private long position;
+
+        private Following(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, String sessionId, String runId,
+                          boolean finished, long end, Instant deadline, long position) {
+            this.consumer = consumer;
+            this.partition = partition;
+            this.sessionId = sessionId;
+            this.runId = runId;
+            this.finished = finished;
+            this.end = end;
+            this.deadline = deadline;
+            this.position = position;
+        }
+
+        /** Hands the listener what has arrived since the last poll; empty while the reading goes on. */
+        public Optional<Reading> poll(Listener listener) {
+            if (!Instant.now().isBefore(deadline)) {
+                return Optional.of(new Reading(End.DEADLINE, position));
+            }
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ZERO)) {
+                position = record.offset() + 1;
+                if (!sessionId.equals(record.key())) {
+                    continue;
                 }
-                if (finished && consumer.position(partition) >= end) {
-                    return new Reading(End.CAUGHT_UP_WITHOUT_FINAL, Math.max(position, end));
+                RunEvent event;
+                try {
+                    event = topic.deserialize(record.value());
+                } catch (PoisonRecordException e) {
+                    continue;
+                }
+                if (!event.runId().equals(runId)) {
+                    continue;
+                }
+                if (!listener.onEvent(record.offset(), event)) {
+                    return Optional.of(new Reading(End.LISTENER_STOPPED, position));
+                }
+                if (event.isFinal()) {
+                    return Optional.of(new Reading(End.FINAL_EVENT, position));
                 }
             }
-            return new Reading(End.DEADLINE, position);
+            if (finished && consumer.position(partition) >= end) {
+                return Optional.of(new Reading(End.CAUGHT_UP_WITHOUT_FINAL, Math.max(position, end)));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ZERO);
         }
     }
 }
