@@ -283,7 +283,9 @@ class FaultSuiteIT {
 
     private static void awaitGroupMembers(String group, int members) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
-            Eventually.await(members + " members in " + group, Duration.ofSeconds(60), () -> {
+            // Three worker JVMs starting at once on a busy 2-core machine were seen to need over a minute of
+            // wall time for 3 s of CPU each; this only waits for the stage to be set, before any fault.
+            Eventually.await(members + " members in " + group, Duration.ofSeconds(180), () -> {
                 try {
                     return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size() == members;
                 } catch (Exception e) {
