@@ -147,6 +147,13 @@ final class Pipeline implements AutoCloseable {
         return track(new ContextWorker(clients, database, components, models, snapshotSettings, metrics).start());
     }
 
+    /** User memories (issue 15); runs in the context-worker process. Variables: SESSIONFLOW_MEMORY_EVERY_RUNS and the like. */
+    io.sessionflow.memory.MemoryWorker startMemoryWorker() {
+        SnapshotSettings memorySettings = SnapshotSettings.read(env, "MEMORY", io.sessionflow.memory.MemoryWorker.GROUP);
+        env.check();
+        return track(new io.sessionflow.memory.MemoryWorker(clients, database, components, models, memorySettings, metrics).start());
+    }
+
     PrometheusMeterRegistry metrics() {
         return metrics;
     }
