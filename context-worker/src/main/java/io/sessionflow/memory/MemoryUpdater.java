@@ -14,7 +14,7 @@ import io.sessionflow.store.memory.PendingSession;
 import io.sessionflow.store.memory.UserMemory;
 import io.sessionflow.store.memory.UserProfile;
 import io.sessionflow.store.memory.UserTurn;
-import io.sessionflow.worker.Coalescer;
+import io.sessionflow.snapshot.Coalescer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
