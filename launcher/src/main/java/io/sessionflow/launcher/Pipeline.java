@@ -4,6 +4,7 @@ import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.config.Env;
 import io.sessionflow.config.PipelineSettings;
 import io.sessionflow.context.ContextWorker;
+import io.sessionflow.memory.MemoryWorker;
 import io.sessionflow.gateway.Gateway;
 import io.sessionflow.gateway.GatewaySettings;
 import io.sessionflow.gateway.auth.AuthSettings;
@@ -53,7 +54,8 @@ final class Pipeline implements AutoCloseable {
      * anything is connected; a service that is not run has null settings.
      */
     record ServiceSettings(GatewaySettings gateway, Authenticator auth, WebhookSettings webhooks, RunWorkerSettings runWorker,
-                           SnapshotSettings summarizer, SnapshotSettings contextWorker, String metricsHost, int metricsPort) {
+                           SnapshotSettings summarizer, SnapshotSettings contextWorker, SnapshotSettings memory,
+                           String metricsHost, int metricsPort) {
 
         static ServiceSettings read(Env env, Set<Service> services) {
             boolean gateway = services.contains(Service.GATEWAY);
@@ -65,13 +67,15 @@ final class Pipeline implements AutoCloseable {
                     services.contains(Service.RUN_WORKER) ? RunWorkerSettings.read(env) : null,
                     services.contains(Service.SUMMARIZER) ? SnapshotSettings.read(env, "SUMMARY", SummarizerWorker.GROUP) : null,
                     services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, "CONTEXT", ContextWorker.GROUP) : null,
+                    // User memories are learnt in the context-worker process, beside the session contexts.
+                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, "MEMORY", MemoryWorker.GROUP) : null,
                     metrics ? env.string("SESSIONFLOW_METRICS_HOST", DEFAULT_METRICS_HOST) : null,
                     metrics ? env.integer("SESSIONFLOW_METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535) : DEFAULT_METRICS_PORT);
         }
 
         /** The settings of the services that run, as the log shows them (secrets masked by each record's own toString). */
         List<Object> present() {
-            return java.util.stream.Stream.of(gateway, webhooks, runWorker, summarizer, contextWorker,
+            return java.util.stream.Stream.of(gateway, webhooks, runWorker, summarizer, contextWorker, memory,
                     metricsHost == null ? null : "MetricsSettings[host=" + metricsHost + ", port=" + metricsPort + "]")
                     .filter(Objects::nonNull).toList();
         }
@@ -145,6 +149,12 @@ final class Pipeline implements AutoCloseable {
     ContextWorker startContextWorker() {
         SnapshotSettings snapshotSettings = ServiceSettings.required(services.contextWorker(), Service.CONTEXT_WORKER);
         return track(new ContextWorker(clients, database, components, models, snapshotSettings, metrics).start());
+    }
+
+    /** User memories: learnt in the context-worker process (SESSIONFLOW_MEMORY_EVERY_RUNS and the like). */
+    MemoryWorker startMemoryWorker() {
+        SnapshotSettings memorySettings = ServiceSettings.required(services.memory(), Service.CONTEXT_WORKER);
+        return track(new MemoryWorker(clients, database, components, models, memorySettings, metrics).start());
     }
 
     PrometheusMeterRegistry metrics() {

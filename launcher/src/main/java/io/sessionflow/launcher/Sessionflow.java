@@ -219,6 +219,7 @@ public final class Sessionflow {
             }
             case "context-worker" -> {
                 var worker = pipeline.startContextWorker();
+                pipeline.startMemoryWorker();
                 pipeline.startMetricsServer("runs.completed partitions", () -> !worker.worker().assignedPartitions().isEmpty());
             }
             default -> throw new IllegalArgumentException(command);
@@ -232,6 +233,7 @@ public final class Sessionflow {
         pipeline.startRunWorker();
         pipeline.startSummarizer();
         pipeline.startContextWorker();
+        pipeline.startMemoryWorker();
         return pipeline.startGateway();
     }
 

@@ -45,6 +45,7 @@ final class TestPipeline {
     final Gateway gateway;
     final SummarizerWorker summarizer;
     final ContextWorker contextWorker;
+    final io.sessionflow.memory.MemoryWorker memoryWorker;
     final GatewayClient client;
     final Database database;
     final KafkaClients kafka;
@@ -72,6 +73,7 @@ final class TestPipeline {
         pipeline.startRunWorker();
         summarizer = pipeline.startSummarizer();
         contextWorker = pipeline.startContextWorker();
+        memoryWorker = pipeline.startMemoryWorker();
         gateway = pipeline.startGateway();
         client = new GatewayClient(gateway.url(), ADMIN_KEY);
         database = io.sessionflow.store.Database.open(pipeline.settings().database(), "test-reader");

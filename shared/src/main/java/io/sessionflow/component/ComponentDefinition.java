@@ -17,6 +17,7 @@ import java.util.List;
  * @param sessionContext     keep a session-context snapshot and add it to the context
  * @param members            agent ids of a team's members (teams only)
  * @param webhookUrl         where each finished run of this component is POSTed (a run may name its own)
+ * @param updateMemoryOnRun  and the five after it: the user-memory options, with Agno's names; see {@link MemoryOptions}
  */
 public record ComponentDefinition(
         ComponentType type,
@@ -34,7 +35,14 @@ public record ComponentDefinition(
         boolean sessionContext,
         boolean enablePlanning,
         List<String> members,
-        String webhookUrl) {
+        String webhookUrl,
+        // Flat rather than one nested record: Jackson's @JsonUnwrapped would switch off the refusal of unknown fields.
+        boolean updateMemoryOnRun,
+        Boolean addMemoriesToContext,
+        boolean userProfile,
+        String memoryModel,
+        Integer memoryLimit,
+        boolean enableAgenticMemory) {
 
     public static final int DEFAULT_NUM_HISTORY_RUNS = 3;
 
@@ -45,6 +53,16 @@ public record ComponentDefinition(
                                List<String> members) {
         this(type, id, description, model, instructions, sessionState, addSessionStateToContext, addHistoryToContext, numHistoryRuns,
                 numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, null);
+    }
+
+    /** A component without user memories. */
+    public ComponentDefinition(ComponentType type, String id, String description, String model, String instructions, ObjectNode sessionState,
+                               boolean addSessionStateToContext, boolean addHistoryToContext, Integer numHistoryRuns, Integer numHistoryMessages,
+                               boolean enableSessionSummaries, boolean addSessionSummaryToContext, boolean sessionContext, boolean enablePlanning,
+                               List<String> members, String webhookUrl) {
+        this(type, id, description, model, instructions, sessionState, addSessionStateToContext, addHistoryToContext, numHistoryRuns,
+                numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, webhookUrl,
+                false, null, false, null, null, false);
     }
 
     public ComponentDefinition {
@@ -60,6 +78,14 @@ public record ComponentDefinition(
             throw new IllegalArgumentException(id + ": num_history_messages must be >= 0");
         }
         members = members == null ? List.of() : List.copyOf(members);
+        MemoryOptions memory;
+        try {
+            memory = new MemoryOptions(updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel, memoryLimit, enableAgenticMemory);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(id + ": " + e.getMessage(), e);
+        }
+        addMemoriesToContext = memory.addMemoriesToContext();
+        memoryLimit = memory.memoryLimit();
         if (type == ComponentType.AGENT && !members.isEmpty()) {
             throw new IllegalArgumentException(id + ": only teams have members");
         }
@@ -68,7 +94,13 @@ public record ComponentDefinition(
     ComponentDefinition withType(ComponentType newType) {
         return new ComponentDefinition(newType, id, description, model, instructions, sessionState, addSessionStateToContext,
                 addHistoryToContext, numHistoryRuns, numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext,
-                sessionContext, enablePlanning, members, webhookUrl);
+                sessionContext, enablePlanning, members, webhookUrl,
+                updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel, memoryLimit, enableAgenticMemory);
+    }
+
+    /** The user-memory options together. */
+    public MemoryOptions memory() {
+        return new MemoryOptions(updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel, memoryLimit, enableAgenticMemory);
     }
 
     /** The default state as a fresh copy: callers may change it freely. */

@@ -101,6 +101,10 @@ public final class ComponentRegistry {
             if (definition.model() != null && !ModelSettings.isValidSpec(definition.model())) {
                 problems.add(source + ": " + key + ": model must be 'local' or 'openai:<model id>', got '" + definition.model() + "'");
             }
+            String memoryModel = definition.memory().memoryModel();
+            if (memoryModel != null && !ModelSettings.isValidSpec(memoryModel)) {
+                problems.add(source + ": " + key + ": memory_model must be 'local' or 'openai:<model id>', got '" + memoryModel + "'");
+            }
         }
         for (ComponentDefinition definition : all) {
             for (String member : definition.members()) {

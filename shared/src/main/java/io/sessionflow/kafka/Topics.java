@@ -1,5 +1,6 @@
 package io.sessionflow.kafka;
 
+import io.sessionflow.event.MemoriesUpdated;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
 import io.sessionflow.event.RunEvent;
@@ -70,8 +71,21 @@ public record Topics(String prefix) {
         return new Topic<>(prefix + "sessions.reprocess", ReprocessSession.class);
     }
 
+    /**
+     * Completed runs of memory-enabled components, re-keyed by <b>user id</b> (not session id), so that one
+     * user's memory extraction runs in order even when the user has several sessions at once.
+     */
+    public Topic<RunCompleted> memoriesRequested() {
+        return new Topic<>(prefix + "memories.requested", RunCompleted.class);
+    }
+
+    /** Changes of a user's memories and profile ({@code MemoriesUpdated}), keyed by user id. */
+    public Topic<MemoriesUpdated> usersChanged() {
+        return new Topic<>(prefix + "users.changed", MemoriesUpdated.class);
+    }
+
     public List<Topic<?>> all() {
         return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter(), sessionsChanged(), sessionsReprocess(),
-                runsEvents(), webhooksDeadLetter());
+                runsEvents(), webhooksDeadLetter(), memoriesRequested(), usersChanged());
     }
 }

@@ -1,0 +1,101 @@
+package io.sessionflow.memory;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.event.MemoriesUpdated;
+import io.sessionflow.event.RunCompleted;
+import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.kafka.Topic;
+import io.sessionflow.model.ModelCatalog;
+import io.sessionflow.run.Backoff;
+import io.sessionflow.store.Database;
+import io.sessionflow.snapshot.Coalescer;
+import io.sessionflow.concurrent.DaemonThreads;
+import io.sessionflow.kafka.consumer.OrderedConsumer;
+import io.sessionflow.kafka.consumer.SessionLanes;
+import io.sessionflow.snapshot.SnapshotSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Long-term memory, off the response path, in the context-worker process (the worker that owns
+ * learning from finished runs): {@link MemoryRequests} re-keys completed runs of memory-enabled
+ * components by user, and this consumes {@code memories.requested} with the user id in the place of
+ * the session id, so that key-ordered lanes ({@link SessionLanes}) serialize each user while many users
+ * run at once. Bursts are coalesced per user like summaries per session; each change is announced as
+ * {@code MemoriesUpdated} on {@code users.changed}, keyed by user id.
+ */
+public final class MemoryWorker implements AutoCloseable {
+
+    public static final String GROUP = "memory-worker";
+    private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final MemoryRequests requests;
+    private final Coalescer coalescer;
+    private final OrderedConsumer<RunCompleted> consumer;
+    private final ExecutorService executor;
+
+    public MemoryWorker(KafkaClients clients, Database database, ComponentRegistry components, ModelCatalog models,
+                        SnapshotSettings settings, MeterRegistry metrics) {
+        this.producer = clients.producer("memory-worker");
+        Topic<MemoriesUpdated> changes = clients.topics().usersChanged();
+        MemoryUpdater updater = new MemoryUpdater(database, components, models, settings.maxAttempts(),
+                change -> send(changes, change.userId(), changes.serialize(change)), Clock.systemUTC(), metrics);
+        this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered("memory-worker-"));
+        this.coalescer = new Coalescer("memory-worker", settings.everyRuns(), settings.maxDelay(), new SessionLanes(executor), updater,
+                new Backoff(settings.updateTries(), Duration.ofSeconds(1), Duration.ofSeconds(16)));
+        this.requests = new MemoryRequests(clients, components, settings.groupId() + ".requests");
+        // The "session" of a request is its user: the consumer dead-letters a record whose key is not the user id.
+        this.consumer = new OrderedConsumer<>(clients, settings.groupId(), "memory-worker", clients.topics().memoriesRequested(),
+                run -> run.userId() == null ? "" : run.userId(),
+                (run, ticket) -> coalescer.offer(run.userId(), run.runIndex(), null, ticket),
+                producer, Math.max(1000, settings.everyRuns() * 100), settings.shutdownGrace());
+        Gauge.builder("sessionflow.memory.lag.runs", coalescer, Coalescer::lagRuns)
+                .description("completed runs whose memories are not extracted yet").register(metrics);
+        Gauge.builder("sessionflow.memory.lag.seconds", coalescer, c -> c.lagMillis() / 1000.0)
+                .description("how long the oldest run waiting for memory extraction has waited").register(metrics);
+    }
+
+    private void send(Topic<?> topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not publish to " + topic.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public MemoryWorker start() {
+        coalescer.start();
+        consumer.start();
+        requests.start();
+        log.info("memory-worker started");
+        return this;
+    }
+
+    public int lagRuns() {
+        return coalescer.lagRuns();
+    }
+
+    @Override
+    public void close() {
+        requests.close();
+        consumer.close();
+        coalescer.close();
+        executor.shutdownNow();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,23 @@
+package io.sessionflow.event;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Emitted on {@code users.changed}, keyed by user id, after a user's memories or profile changed:
+ * the memory ids added, updated and deleted, and the profile's new version (null: unchanged).
+ * {@code session_id} and {@code up_to_run_index} say which runs the change came from (null for a hand edit).
+ */
+public record MemoriesUpdated(int schemaVersion, String userId, List<String> added, List<String> updated, List<String> deleted,
+                              Long profileVersion, String sessionId, Integer upToRunIndex, Instant updatedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public MemoriesUpdated {
+        Objects.requireNonNull(userId, "user_id is required");
+        added = added == null ? List.of() : List.copyOf(added);
+        updated = updated == null ? List.of() : List.copyOf(updated);
+        deleted = deleted == null ? List.of() : List.copyOf(deleted);
+    }
+}
