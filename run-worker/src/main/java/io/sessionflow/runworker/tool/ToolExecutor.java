@@ -87,6 +87,9 @@ public final class ToolExecutor {
      * the result; anything else is a failed call, reported to the model and not retried.
      */
     public Outcome callHttp(ToolDefinition tool, ToolCall call, String runId) {
+        if (settings.secret() == null) {
+            return new Outcome(ToolCallLog.Status.FAILED, "error: not called, no secret is configured to sign HTTP tool calls");
+        }
         byte[] body;
         try {
             body = Json.toBytes(Json.parse(call.arguments()));
