@@ -26,6 +26,8 @@ public final class RunView {
         view.put("parent_run_id", run.parentRunId());
         view.set("input", run.input());
         view.put("content", run.content());
+        // The run's turns as the model saw them: the user message, tool calls and their results, the answer.
+        view.set("messages", run.messages());
         view.put("model", run.model());
         view.set("metrics", run.metrics());
         view.put("error", run.error());

@@ -67,6 +67,7 @@ final class TestPipeline {
         env.put("SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS", "4");
         // Test receivers listen on loopback: allowed by the name "localhost" only, so a URL with 127.0.0.1 is still refused.
         env.put("SESSIONFLOW_WEBHOOK_ALLOWED_HOSTS", "localhost");
+        env.put("SESSIONFLOW_TOOL_ALLOWED_HOSTS", "localhost"); // HTTP tools of test-components.yaml (ToolsIT); signed with the webhook secret
         env.put("SESSIONFLOW_API_KEYS", "admin=" + ApiKeys.hash(ADMIN_KEY) + ",user:alice=" + ApiKeys.hash(keyFor("alice"))
                 + ",user:bob=" + ApiKeys.hash(keyFor("bob")));
         pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(model));
@@ -132,6 +133,18 @@ final class TestPipeline {
         public ModelReply complete(List<ChatMessage> messages) {
             countAndMaybeSleep(messages);
             return delegate.complete(messages);
+        }
+
+        @Override
+        public ModelReply complete(List<ChatMessage> messages, List<io.sessionflow.model.ToolSpec> tools) {
+            countAndMaybeSleep(messages);
+            return delegate.complete(messages, tools);
+        }
+
+        @Override
+        public ModelReply stream(List<ChatMessage> messages, List<io.sessionflow.model.ToolSpec> tools, java.util.function.Consumer<String> onDelta) {
+            countAndMaybeSleep(messages);
+            return delegate.stream(messages, tools, onDelta);
         }
 
         private void countAndMaybeSleep(List<ChatMessage> messages) {

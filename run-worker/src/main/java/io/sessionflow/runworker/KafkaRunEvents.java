@@ -5,6 +5,7 @@ import io.sessionflow.event.RunEvent;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
+import io.sessionflow.model.ToolCall;
 import java.time.Clock;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
@@ -47,13 +48,32 @@ public final class KafkaRunEvents implements RunEventSink {
         send(run.runId(), run.sessionId(), RunEvent.RETRYING, reason, null);
     }
 
+    @Override
+    public void toolCallStarted(RunRequested run, ToolCall call) {
+        send(run.runId(), run.sessionId(), RunEvent.TOOL_CALL_STARTED, null, null, toolCall(call));
+    }
+
+    @Override
+    public void toolCallCompleted(RunRequested run, ToolCall call, String status, String result) {
+        send(run.runId(), run.sessionId(), RunEvent.TOOL_CALL_COMPLETED, null, null,
+                toolCall(call).put("status", status).put("result", result));
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode toolCall(ToolCall call) {
+        return Json.object().put("id", call.id()).put("name", call.name()).put("arguments", call.arguments());
+    }
+
     /** The last event: the run's outcome. */
     public Future<RecordMetadata> finished(String runId, String sessionId, boolean completed, Object outcome) {
         return send(runId, sessionId, completed ? RunEvent.COMPLETED : RunEvent.FAILED, null, Json.MAPPER.valueToTree(outcome));
     }
 
     private Future<RecordMetadata> send(String runId, String sessionId, String type, String delta, JsonNode run) {
-        RunEvent event = new RunEvent(RunEvent.SCHEMA_VERSION, runId, sessionId, type, delta, run, clock.instant());
+        return send(runId, sessionId, type, delta, run, null);
+    }
+
+    private Future<RecordMetadata> send(String runId, String sessionId, String type, String delta, JsonNode run, JsonNode toolCall) {
+        RunEvent event = new RunEvent(RunEvent.SCHEMA_VERSION, runId, sessionId, type, delta, run, clock.instant(), toolCall);
         return producer.send(new ProducerRecord<>(topic.name(), sessionId, topic.serialize(event)));
     }
 }

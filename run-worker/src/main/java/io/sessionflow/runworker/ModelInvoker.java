@@ -5,6 +5,7 @@ import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelReply;
+import io.sessionflow.model.ToolSpec;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunStore;
 import java.time.Clock;
@@ -62,13 +63,19 @@ final class ModelInvoker implements AutoCloseable {
     /** @param onDelta receives the answer as the model streams it; null for a call that is not streamed */
     ModelReply call(ChatModel model, List<ChatMessage> messages, String runId, Instant deadline, Duration budget,
                     java.util.function.Consumer<String> onDelta) {
+        return call(model, messages, List.of(), runId, deadline, budget, onDelta);
+    }
+
+    /** @param tools offered to the model (none: a plain call) */
+    ModelReply call(ChatModel model, List<ChatMessage> messages, List<ToolSpec> tools, String runId, Instant deadline, Duration budget,
+                    java.util.function.Consumer<String> onDelta) {
         if (!clock.instant().isBefore(deadline)) {
             throw new RunTimedOutException(budget);
         }
         CompletableFuture<ModelReply> reply = new CompletableFuture<>();
         Future<?> task = calls.submit(() -> {
             try {
-                reply.complete(onDelta == null ? model.complete(messages) : model.stream(messages, onDelta));
+                reply.complete(onDelta == null ? model.complete(messages, tools) : model.stream(messages, tools, onDelta));
             } catch (Throwable e) {
                 reply.completeExceptionally(e);
             }

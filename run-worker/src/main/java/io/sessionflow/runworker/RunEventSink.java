@@ -1,6 +1,7 @@
 package io.sessionflow.runworker;
 
 import io.sessionflow.event.RunRequested;
+import io.sessionflow.model.ToolCall;
 
 /** Where a run's progress goes as it happens (for streaming), given to the processor when it is made. The processor knows nothing of Kafka. */
 public interface RunEventSink {
@@ -25,4 +26,12 @@ public interface RunEventSink {
 
     /** The attempt failed and another follows: what was streamed of it is void. */
     void retrying(RunRequested run, String reason);
+
+    /** A tool call of the run is about to be executed (or its recorded result reused). */
+    default void toolCallStarted(RunRequested run, ToolCall call) {
+    }
+
+    /** A tool call of the run has its result; {@code status} is completed, failed or interrupted. */
+    default void toolCallCompleted(RunRequested run, ToolCall call, String status, String result) {
+    }
 }

@@ -15,6 +15,12 @@ import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.model.ModelException;
 import io.sessionflow.model.ModelReply;
+import io.sessionflow.model.ToolCall;
+import io.sessionflow.event.ComponentType;
+import io.sessionflow.runworker.tool.ToolCallLog;
+import io.sessionflow.runworker.tool.ToolExecutor;
+import io.sessionflow.runworker.tool.ToolLoop;
+import io.sessionflow.runworker.tool.ToolSettings;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.runworker.prompt.PromptBlocks;
@@ -63,6 +69,7 @@ public final class RunProcessor implements AutoCloseable {
     private final ModelInvoker invoker;
     private final Duration runTimeout;
     private final RunEventSink events;
+    private final ToolLoop toolLoop;
 
     /** @param events where runs' progress is published as it happens ({@link RunEventSink#NONE} for nowhere) */
     public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, RunWorkerSettings settings,
@@ -79,6 +86,17 @@ public final class RunProcessor implements AutoCloseable {
         this.teamMembers = new TeamMembers(components, models);
         this.starts = new RunStarts(database, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "start"));
         this.commits = new RunCommits(database, teamMembers, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "commit"));
+        ToolSettings tools = settings.tools() == null ? new ToolSettings(null, null, null) : settings.tools();
+        for (ComponentType type : ComponentType.values()) {
+            for (ComponentDefinition definition : components.all(type)) {
+                if (!definition.tools().isEmpty() && tools.secret() == null) {
+                    // Not fatal: the other components work; each call of an unsigned tool fails, saying why.
+                    log.warn("{} {} has HTTP tools but no secret signs their calls: set SESSIONFLOW_TOOL_SECRET (or "
+                            + "SESSIONFLOW_WEBHOOK_SECRET); until then its tool calls fail", type.wireName(), definition.id());
+                }
+            }
+        }
+        this.toolLoop = new ToolLoop(new ToolCallLog(database), new ToolExecutor(tools));
     }
 
     @Override
@@ -179,11 +197,29 @@ public final class RunProcessor implements AutoCloseable {
 
         ChatModel model = models.forSpec(component.model());
         Instant modelStart = clock.instant();
-        ModelReply reply = invoker.call(model, messages, request.runId(), deadline, runTimeout, text -> events.delta(request, text));
+        // The model, and the tools it calls, until it answers; tools change only `state`, committed with the run below.
+        ToolLoop.Result loop = toolLoop.run(component, request.runId(), messages, state,
+                (conversation, tools) -> invoker.call(model, conversation, tools, request.runId(), deadline, runTimeout,
+                        text -> events.delta(request, text)),
+                new ToolLoop.Progress() {
+                    @Override
+                    public void started(ToolCall call) {
+                        events.toolCallStarted(request, call);
+                    }
+
+                    @Override
+                    public void completed(ToolCall call, String status, String result) {
+                        events.toolCallCompleted(request, call, status, result);
+                    }
+                });
+        ModelReply reply = loop.answer();
         Instant modelEnd = clock.instant();
-        List<ChatMessage> turns = List.of(messages.get(messages.size() - 1), ChatMessage.assistant(reply.content()));
+        List<ChatMessage> turns = new ArrayList<>();
+        turns.add(messages.get(messages.size() - 1));
+        turns.addAll(loop.messages());
         // What is stored with the run is measured up to its commit; the event adds the commit's own time.
-        RunMetrics metrics = new RunMetrics(reply.inputTokens(), reply.outputTokens(), Duration.between(modelStart, modelEnd).toMillis(),
+        // Model latency covers the whole loop, tool calls included.
+        RunMetrics metrics = new RunMetrics(loop.inputTokens(), loop.outputTokens(), Duration.between(modelStart, modelEnd).toMillis(),
                 Duration.between(request.requestedAt(), modelEnd).toMillis(), Duration.between(request.requestedAt(), startedAt).toMillis(), 0);
 
         RunCommits.Committed committed = commits.commit(new RunCommits.Commit(request, session, state, reply.content(), turns, model.id(),

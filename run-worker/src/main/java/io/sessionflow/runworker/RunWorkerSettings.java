@@ -3,6 +3,7 @@ package io.sessionflow.runworker;
 import io.sessionflow.config.Env;
 import io.sessionflow.kafka.Topics;
 import io.sessionflow.run.Backoff;
+import io.sessionflow.runworker.tool.ToolSettings;
 import java.time.Duration;
 
 /**
@@ -12,9 +13,10 @@ import java.time.Duration;
  * @param runTimeout     a run's whole time budget, model calls and retries included
  * @param dbWriters      batches each of the run's two transactions runs at once (each holds a connection)
  * @param maxBatch       the most runs one group commit takes
+ * @param tools          how HTTP tools are called
  */
 public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff,
-                                Duration runTimeout, int dbWriters, int maxBatch) {
+                                Duration runTimeout, int dbWriters, int maxBatch, ToolSettings tools) {
 
     public static RunWorkerSettings read(Env env) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", 256, 1, 10_000);
@@ -26,6 +28,7 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
                 new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", 4, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", 300, 1, 86_400)),
                 env.integer("SESSIONFLOW_WORKER_DB_WRITERS", 4, 1, 64),
-                env.integer("SESSIONFLOW_WORKER_MAX_BATCH", 256, 1, 10_000));
+                env.integer("SESSIONFLOW_WORKER_MAX_BATCH", 256, 1, 10_000),
+                ToolSettings.read(env));
     }
 }

@@ -18,6 +18,9 @@ import java.util.List;
  * @param members            agent ids of a team's members (teams only)
  * @param webhookUrl         where each finished run of this component is POSTed (a run may name its own)
  * @param updateMemoryOnRun  and the five after it: the user-memory options, with Agno's names; see {@link MemoryOptions}
+ * @param enableAgenticState the model gets the built-in {@code update_session_state} tool (Agno's agentic state)
+ * @param tools              the HTTP and external tools the model may call
+ * @param toolCallLimit      the most tool calls one run executes (default {@value #DEFAULT_TOOL_CALL_LIMIT})
  */
 public record ComponentDefinition(
         ComponentType type,
@@ -42,9 +45,16 @@ public record ComponentDefinition(
         boolean userProfile,
         String memoryModel,
         Integer memoryLimit,
-        boolean enableAgenticMemory) {
+        boolean enableAgenticMemory,
+        boolean enableAgenticState,
+        List<ToolDefinition> tools,
+        Integer toolCallLimit) {
 
     public static final int DEFAULT_NUM_HISTORY_RUNS = 3;
+    /** A bound on a model that keeps calling tools; Agno has none by default, a pipeline needs one. */
+    public static final int DEFAULT_TOOL_CALL_LIMIT = 20;
+    /** Agno's agentic-state tool: a shallow set of top-level keys of the run's session state. */
+    public static final String UPDATE_SESSION_STATE = "update_session_state";
 
     /** A component without a webhook. */
     public ComponentDefinition(ComponentType type, String id, String description, String model, String instructions, ObjectNode sessionState,
@@ -55,14 +65,14 @@ public record ComponentDefinition(
                 numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, null);
     }
 
-    /** A component without user memories. */
+    /** A component without user memories or tools. */
     public ComponentDefinition(ComponentType type, String id, String description, String model, String instructions, ObjectNode sessionState,
                                boolean addSessionStateToContext, boolean addHistoryToContext, Integer numHistoryRuns, Integer numHistoryMessages,
                                boolean enableSessionSummaries, boolean addSessionSummaryToContext, boolean sessionContext, boolean enablePlanning,
                                List<String> members, String webhookUrl) {
         this(type, id, description, model, instructions, sessionState, addSessionStateToContext, addHistoryToContext, numHistoryRuns,
                 numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, webhookUrl,
-                false, null, false, null, null, false);
+                false, null, false, null, null, false, false, null, null);
     }
 
     public ComponentDefinition {
@@ -89,13 +99,43 @@ public record ComponentDefinition(
         if (type == ComponentType.AGENT && !members.isEmpty()) {
             throw new IllegalArgumentException(id + ": only teams have members");
         }
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        toolCallLimit = toolCallLimit == null ? DEFAULT_TOOL_CALL_LIMIT : toolCallLimit;
+        if (toolCallLimit < 1) {
+            throw new IllegalArgumentException(id + ": tool_call_limit must be >= 1");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ToolDefinition tool : tools) {
+            if (tool == null) {
+                throw new IllegalArgumentException(id + ": an entry of tools is empty");
+            }
+            if (UPDATE_SESSION_STATE.equals(tool.name())) {
+                throw new IllegalArgumentException(id + ": tool " + UPDATE_SESSION_STATE + " is built in (enable_agentic_state: true)");
+            }
+            if (!names.add(tool.name())) {
+                throw new IllegalArgumentException(id + ": tool " + tool.name() + " is defined twice");
+            }
+            // Paused runs (external tools, approvals) are not built yet: refused here rather than failing every run.
+            if (!tool.isHttp()) {
+                throw new IllegalArgumentException(id + ": tool " + tool.name() + " has no url; external tools need paused runs, which are not supported yet");
+            }
+            if (tool.requiresConfirmation()) {
+                throw new IllegalArgumentException(id + ": tool " + tool.name() + " requires_confirmation needs paused runs, which are not supported yet");
+            }
+        }
+    }
+
+    /** Whether the model is offered any tool. */
+    public boolean hasTools() {
+        return enableAgenticState || !tools.isEmpty();
     }
 
     ComponentDefinition withType(ComponentType newType) {
         return new ComponentDefinition(newType, id, description, model, instructions, sessionState, addSessionStateToContext,
                 addHistoryToContext, numHistoryRuns, numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext,
                 sessionContext, enablePlanning, members, webhookUrl,
-                updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel, memoryLimit, enableAgenticMemory);
+                updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel, memoryLimit, enableAgenticMemory,
+                enableAgenticState, tools, toolCallLimit);
     }
 
     /** The user-memory options together. */

@@ -65,10 +65,12 @@ public final class ComponentRegistry {
 
     static ComponentRegistry parse(InputStream in, String source) {
         ComponentsFile file;
+        byte[] text = new byte[0];
         try {
-            file = YAML.readValue(in, ComponentsFile.class);
+            text = in.readAllBytes();
+            file = YAML.readValue(text, ComponentsFile.class);
         } catch (IOException e) {
-            throw new ConfigException(source + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+            throw new ConfigException(source + ": " + where(e, text) + e.getMessage().lines().findFirst().orElse("unreadable"));
         }
         List<ComponentDefinition> all = new ArrayList<>();
         try {
@@ -79,6 +81,32 @@ public final class ComponentRegistry {
         }
         validate(all, source);
         return new ComponentRegistry(all);
+    }
+
+    /**
+     * Which component a mapping error is in ({@code agent shopper: }), found by its path in the file, so
+     * that a mistyped field deep inside (a tool's) names the component; empty when it is not inside one.
+     */
+    private static String where(IOException e, byte[] text) {
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping) || mapping.getPath().size() < 2) {
+            return "";
+        }
+        var list = mapping.getPath().get(0);
+        var entry = mapping.getPath().get(1);
+        if (!"agents".equals(list.getFieldName()) && !"teams".equals(list.getFieldName()) || entry.getIndex() < 0) {
+            return "";
+        }
+        String kind = "agents".equals(list.getFieldName()) ? "agent" : "team";
+        try {
+            // The file is valid YAML (it failed on a field): read it as a tree to find the entry's id.
+            String id = YAML.readTree(text).path(list.getFieldName()).path(entry.getIndex()).path("id").asText("");
+            if (!id.isEmpty()) {
+                return kind + " " + id + ": ";
+            }
+        } catch (IOException ignored) {
+            // the entry's number still says where
+        }
+        return kind + " #" + (entry.getIndex() + 1) + ": ";
     }
 
     /** The list a definition is in says what it is; a contradicting {@code type:} is a mistake worth reporting. */

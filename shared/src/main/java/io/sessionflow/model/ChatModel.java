@@ -12,6 +12,30 @@ public interface ChatModel {
     ModelReply complete(List<ChatMessage> messages);
 
     /**
+     * Like {@link #complete}, offering {@code tools}: the reply may ask for tool calls instead of
+     * answering. The conversation may hold earlier tool calls and their results. Models that cannot
+     * call tools say so when offered any.
+     */
+    default ModelReply complete(List<ChatMessage> messages, List<ToolSpec> tools) {
+        if (tools.isEmpty()) {
+            return complete(messages);
+        }
+        throw new UnsupportedOperationException(id() + " does not call tools");
+    }
+
+    /** {@link #stream} offering {@code tools}; only the answer's text is handed to {@code onDelta}. */
+    default ModelReply stream(List<ChatMessage> messages, List<ToolSpec> tools, java.util.function.Consumer<String> onDelta) {
+        if (tools.isEmpty()) {
+            return stream(messages, onDelta);
+        }
+        ModelReply reply = complete(messages, tools);
+        if (!reply.content().isEmpty()) {
+            onDelta.accept(reply.content());
+        }
+        return reply;
+    }
+
+    /**
      * Like {@link #complete}, handing each piece of the answer to {@code onDelta} as the model
      * produces it; the reply holds the whole answer. Models that cannot stream hand it over whole.
      */

@@ -10,7 +10,12 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import io.sessionflow.config.ModelSettings;
 import java.util.List;
 import java.util.Objects;
@@ -61,6 +66,26 @@ public final class OpenAiChatModel implements ChatModel {
         return call(request(messages));
     }
 
+    /** Function tools; the model may ask for several calls in one reply (parallel tool calls). */
+    @Override
+    public ModelReply complete(List<ChatMessage> messages, List<ToolSpec> tools) {
+        return call(withTools(request(messages), tools));
+    }
+
+    @Override
+    public ModelReply stream(List<ChatMessage> messages, List<ToolSpec> tools, java.util.function.Consumer<String> onDelta) {
+        return stream(withTools(request(messages), tools), onDelta);
+    }
+
+    private static ChatCompletionCreateParams.Builder withTools(ChatCompletionCreateParams.Builder params, List<ToolSpec> tools) {
+        for (ToolSpec tool : tools) {
+            FunctionParameters.Builder schema = FunctionParameters.builder();
+            tool.parameters().fields().forEachRemaining(field -> schema.putAdditionalProperty(field.getKey(), JsonValue.fromJsonNode(field.getValue())));
+            params.addFunctionTool(FunctionDefinition.builder().name(tool.name()).description(tool.description()).parameters(schema.build()).build());
+        }
+        return params;
+    }
+
     /** Uses the provider's strict JSON-schema response format, so a conforming model cannot answer off-schema. */
     @Override
     public ModelReply completeJson(List<ChatMessage> messages, String schemaName, ObjectNode schema) {
@@ -75,10 +100,16 @@ public final class OpenAiChatModel implements ChatModel {
     /** The provider's own streaming (server-sent chunks), with token usage in the last chunk. */
     @Override
     public ModelReply stream(List<ChatMessage> messages, java.util.function.Consumer<String> onDelta) {
-        ChatCompletionCreateParams params = request(messages)
+        return stream(request(messages), onDelta);
+    }
+
+    /** Tool calls arrive in pieces (id and name first, the arguments in fragments), gathered by their index. */
+    private ModelReply stream(ChatCompletionCreateParams.Builder request, java.util.function.Consumer<String> onDelta) {
+        ChatCompletionCreateParams params = request
                 .streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
         StringBuilder content = new StringBuilder();
+        java.util.SortedMap<Long, String[]> calls = new java.util.TreeMap<>();
         long[] usage = new long[2];
         try (com.openai.core.http.StreamResponse<com.openai.models.chat.completions.ChatCompletionChunk> chunks =
                      client.chat().completions().createStreaming(params)) {
@@ -92,12 +123,22 @@ public final class OpenAiChatModel implements ChatModel {
                         content.append(text);
                         onDelta.accept(text);
                     });
+                    for (var piece : choice.delta().toolCalls().orElse(List.of())) {
+                        String[] call = calls.computeIfAbsent(piece.index(), i -> new String[] {null, "", ""});
+                        piece.id().ifPresent(id -> call[0] = id);
+                        piece.function().ifPresent(f -> {
+                            f.name().ifPresent(name -> call[1] += name);
+                            f.arguments().ifPresent(arguments -> call[2] += arguments);
+                        });
+                    }
                 }
             });
         } catch (RuntimeException e) {
             throw translate(e);
         }
-        return new ModelReply(content.toString(), usage[0], usage[1]);
+        List<ToolCall> toolCalls = calls.values().stream()
+                .map(call -> new ToolCall(call[0] == null ? "call-" + call[1] : call[0], call[1], call[2])).toList();
+        return new ModelReply(content.toString(), usage[0], usage[1], toolCalls);
     }
 
     private ChatCompletionCreateParams.Builder request(List<ChatMessage> messages) {
@@ -106,7 +147,25 @@ public final class OpenAiChatModel implements ChatModel {
             switch (message.role()) {
                 case SYSTEM -> params.addSystemMessage(message.content());
                 case USER -> params.addUserMessage(message.content());
-                case ASSISTANT -> params.addAssistantMessage(message.content());
+                case ASSISTANT -> {
+                    if (message.toolCalls().isEmpty()) {
+                        params.addAssistantMessage(message.content());
+                    } else {
+                        ChatCompletionAssistantMessageParam.Builder assistant = ChatCompletionAssistantMessageParam.builder();
+                        if (!message.content().isEmpty()) {
+                            assistant.content(message.content());
+                        }
+                        for (ToolCall call : message.toolCalls()) {
+                            assistant.addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(call.id())
+                                    .function(ChatCompletionMessageFunctionToolCall.Function.builder().name(call.name())
+                                            .arguments(call.arguments()).build())
+                                    .build());
+                        }
+                        params.addMessage(assistant.build());
+                    }
+                }
+                case TOOL -> params.addMessage(ChatCompletionToolMessageParam.builder().toolCallId(message.toolCallId())
+                        .content(message.content()).build());
             }
         }
         return params;
@@ -117,9 +176,14 @@ public final class OpenAiChatModel implements ChatModel {
             ChatCompletion completion = client.chat().completions().create(params.build());
             String content = completion.choices().isEmpty() ? ""
                     : completion.choices().get(0).message().content().orElse("");
+            List<ToolCall> toolCalls = completion.choices().isEmpty() ? List.of()
+                    : completion.choices().get(0).message().toolCalls().orElse(List.of()).stream()
+                    .flatMap(call -> call.function().stream())
+                    .map(call -> new ToolCall(call.id(), call.function().name(), call.function().arguments()))
+                    .toList();
             long in = completion.usage().map(u -> u.promptTokens()).orElse(0L);
             long out = completion.usage().map(u -> u.completionTokens()).orElse(0L);
-            return new ModelReply(content, in, out);
+            return new ModelReply(content, in, out, toolCalls);
         } catch (RuntimeException e) {
             throw translate(e);
         }

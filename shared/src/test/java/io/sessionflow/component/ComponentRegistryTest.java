@@ -287,4 +287,71 @@ class ComponentRegistryTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("missing.yaml");
     }
+
+    @Test
+    void shouldLoadAgenticStateAndHttpToolsWithALimit() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: shopper
+                    enable_agentic_state: true
+                    tool_call_limit: 3
+                    tools:
+                      - name: charge_card
+                        description: Charges the card
+                        url: https://payments.example.com/charge
+                        parameters:
+                          type: object
+                          properties:
+                            cents: {type: integer}
+                """);
+
+        ComponentDefinition shopper = registry.find(io.sessionflow.event.ComponentType.AGENT, "shopper").orElseThrow();
+        assertThat(shopper.enableAgenticState()).isTrue();
+        assertThat(shopper.toolCallLimit()).isEqualTo(3);
+        assertThat(shopper.tools()).extracting(ToolDefinition::name).containsExactly("charge_card");
+        assertThat(shopper.tools().get(0).parameters().path("properties").path("cents").path("type").asText()).isEqualTo("integer");
+    }
+
+    @Test
+    void shouldRejectAMistypedToolFieldNamingTheComponent() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: first
+                  - id: payer
+                    tools:
+                      - name: charge_card
+                        url: https://payments.example.com/charge
+                        requires_confirmaton: true
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("agent payer")
+                .hasMessageContaining("requires_confirmaton");
+    }
+
+    @Test
+    void shouldRejectABadToolNamingTheComponent() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: payer
+                    tools:
+                      - name: charge card
+                        url: https://payments.example.com/charge
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("agent payer")
+                .hasMessageContaining("charge card");
+    }
+
+    @Test
+    void shouldRejectToolsThatNeedPausedRuns() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: payer
+                    tools:
+                      - name: ask_human
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("payer")
+                .hasMessageContaining("paused runs");
+    }
 }

@@ -97,4 +97,42 @@ class LocalModelTest {
         assertThat(content).contains("Your message: \"" + longText + "\"");
         assertThat(content).contains("  user: \"" + "x".repeat(120) + "...\"");
     }
+
+    private static final List<ToolSpec> STATE_TOOL = List.of(new ToolSpec("update_session_state", "",
+            (com.fasterxml.jackson.databind.node.ObjectNode) io.sessionflow.json.Json.parse("{\"type\":\"object\"}")));
+
+    @Test
+    void shouldCallEachToolNamedOnAToolLineAtOnce() {
+        ModelReply reply = model.complete(List.of(ChatMessage.user("""
+                please
+                /tool update_session_state {"session_state_updates": {"shopping_list": ["milk"]}}
+                /tool lookup {"q": 1}""")), STATE_TOOL);
+
+        assertThat(reply.toolCalls()).containsExactly(
+                new ToolCall("local-call-1", "update_session_state", "{\"session_state_updates\": {\"shopping_list\": [\"milk\"]}}"),
+                new ToolCall("local-call-2", "lookup", "{\"q\": 1}"));
+    }
+
+    @Test
+    void shouldCallNoToolForAPlainMessage() {
+        ModelReply reply = model.complete(List.of(ChatMessage.user("add milk to my list")), STATE_TOOL);
+
+        assertThat(reply.toolCalls()).isEmpty();
+        assertThat(reply.content()).startsWith(LocalModel.LABEL);
+    }
+
+    @Test
+    void shouldCallNoToolWhenOfferedNone() {
+        assertThat(model.complete(List.of(ChatMessage.user("/tool lookup {}")), List.of()).toolCalls()).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerWithWhatEachToolReturnedOnceTheResultsAreIn() {
+        ModelReply reply = model.complete(List.of(ChatMessage.user("/tool lookup {}"),
+                ChatMessage.assistant("", List.of(new ToolCall("local-call-1", "lookup", "{}"))),
+                ChatMessage.toolResult("local-call-1", "42 apples")), STATE_TOOL);
+
+        assertThat(reply.toolCalls()).isEmpty();
+        assertThat(reply.content()).isEqualTo(LocalModel.LABEL + "\nTool results:\n  lookup returned \"42 apples\"");
+    }
 }

@@ -201,4 +201,63 @@ class OpenAiChatModelTest {
         assertThat(sent.path("stream").asBoolean()).isTrue();
         assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
+
+    private static final List<ToolSpec> TOOLS = List.of(new ToolSpec("charge_card", "Charges the card",
+            (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse("{\"type\":\"object\",\"properties\":{\"cents\":{\"type\":\"integer\"}}}")));
+
+    @Test
+    void shouldOfferFunctionToolsAndReturnParallelToolCalls() {
+        responseBody.set("""
+                {"id": "c2", "object": "chat.completion", "created": 1, "model": "test-model",
+                 "choices": [{"index": 0, "finish_reason": "tool_calls", "logprobs": null,
+                   "message": {"role": "assistant", "content": null, "refusal": null, "tool_calls": [
+                     {"id": "call_a", "type": "function", "function": {"name": "charge_card", "arguments": "{\\"cents\\": 500}"}},
+                     {"id": "call_b", "type": "function", "function": {"name": "charge_card", "arguments": "{\\"cents\\": 700}"}}]}}],
+                 "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+                """);
+
+        ModelReply reply = model().complete(CONVERSATION, TOOLS);
+
+        assertThat(reply.toolCalls()).containsExactly(new ToolCall("call_a", "charge_card", "{\"cents\": 500}"),
+                new ToolCall("call_b", "charge_card", "{\"cents\": 700}"));
+        JsonNode tool = Json.parse(requests.get(0).body()).path("tools").get(0);
+        assertThat(tool.path("type").asText()).isEqualTo("function");
+        assertThat(tool.path("function").path("name").asText()).isEqualTo("charge_card");
+        assertThat(tool.path("function").path("parameters").path("properties").path("cents").path("type").asText()).isEqualTo("integer");
+    }
+
+    @Test
+    void shouldSendToolCallsAndTheirResultsBackAsTheProviderExpects() {
+        List<ChatMessage> conversation = List.of(ChatMessage.user("Charge me"),
+                ChatMessage.assistant("", List.of(new ToolCall("call_a", "charge_card", "{\"cents\": 500}"))),
+                ChatMessage.toolResult("call_a", "charged"));
+
+        model().complete(conversation, TOOLS);
+
+        JsonNode messages = Json.parse(requests.get(0).body()).path("messages");
+        assertThat(messages.get(1).path("tool_calls").get(0).path("id").asText()).isEqualTo("call_a");
+        assertThat(messages.get(1).path("tool_calls").get(0).path("function").path("arguments").asText()).isEqualTo("{\"cents\": 500}");
+        assertThat(messages.get(2).path("role").asText()).isEqualTo("tool");
+        assertThat(messages.get(2).path("tool_call_id").asText()).isEqualTo("call_a");
+        assertThat(messages.get(2).path("content").asText()).isEqualTo("charged");
+    }
+
+    @Test
+    void shouldAssembleStreamedToolCallsFromTheirPieces() {
+        responseBody.set("""
+                data: {"id":"c3","object":"chat.completion.chunk","created":1,"model":"test-model","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"charge_card","arguments":""}},{"index":1,"id":"call_b","type":"function","function":{"name":"charge_card","arguments":"{\\"cents\\""}}]},"finish_reason":null}]}
+
+                data: {"id":"c3","object":"chat.completion.chunk","created":1,"model":"test-model","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"cents\\": 1}"}},{"index":1,"function":{"arguments":": 2}"}}]},"finish_reason":"tool_calls"}]}
+
+                data: [DONE]
+
+                """);
+        List<String> deltas = new java.util.ArrayList<>();
+
+        ModelReply reply = model().stream(CONVERSATION, TOOLS, deltas::add);
+
+        assertThat(reply.toolCalls()).containsExactly(new ToolCall("call_a", "charge_card", "{\"cents\": 1}"),
+                new ToolCall("call_b", "charge_card", "{\"cents\": 2}"));
+        assertThat(deltas).isEmpty();
+    }
 }

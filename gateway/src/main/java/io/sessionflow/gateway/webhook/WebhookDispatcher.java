@@ -8,6 +8,7 @@ import io.sessionflow.event.RunEvent;
 import io.sessionflow.gateway.RunView;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.outbound.PinnedHttpPost;
 import io.sessionflow.outbound.RefusedTargetException;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.store.Database;

@@ -60,7 +60,13 @@ public final class PromptBuilder {
         List<ChatMessage> turns = history.stream().filter(m -> m.role() != ChatMessage.Role.SYSTEM).toList();
         Integer limit = flags.numHistoryMessages();
         if (limit != null && turns.size() > limit) {
-            return turns.subList(turns.size() - limit, turns.size());
+            List<ChatMessage> window = turns.subList(turns.size() - limit, turns.size());
+            // A tool result cut from the assistant turn that asked for it is refused by providers: the window starts after it.
+            int first = 0;
+            while (first < window.size() && window.get(first).role() == ChatMessage.Role.TOOL) {
+                first++;
+            }
+            return window.subList(first, window.size());
         }
         return turns;
     }

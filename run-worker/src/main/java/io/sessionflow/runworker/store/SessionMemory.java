@@ -69,7 +69,8 @@ public record SessionMemory(Optional<SessionSummary> summary, Optional<SessionCo
         if (runs != null) {
             for (JsonNode run : Json.parse(runs)) {
                 for (JsonNode message : run) {
-                    history.add(new ChatMessage(ChatMessage.Role.fromWireName(message.path("role").asText()), message.path("content").asText()));
+                    // Whole messages, tool calls and results included: the model sees earlier runs' tool use as its provider expects.
+                    history.add(Json.MAPPER.convertValue(message, ChatMessage.class));
                 }
             }
         }

@@ -1,6 +1,5 @@
-package io.sessionflow.gateway.webhook;
+package io.sessionflow.outbound;
 
-import io.sessionflow.outbound.OutboundAddressPolicy;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,14 +23,22 @@ import javax.net.ssl.SSLSocketFactory;
  * HTTP client resolves the host itself, so a name could resolve to a public address for the check
  * and to an internal one for the connection (DNS rebinding); here the connection goes to the
  * checked address, while the {@code Host} header, TLS server name and certificate check use the
- * URL's host. Redirects are not followed: a 3xx is an answer like any other non-2xx.
+ * URL's host. Redirects are not followed: a 3xx is an answer like any other non-2xx. Shared by
+ * webhooks (which need the status only) and HTTP tools (which read the answer's body).
  */
-final class PinnedHttpPost {
+public final class PinnedHttpPost {
+
+    /** The most of an answer's body that is read: a tool's result goes to a model, not a download. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    /** A status code and the body (at most {@link #MAX_BODY_BYTES}, decoded as UTF-8). */
+    public record Answer(int status, String body) {
+    }
 
     private final OutboundAddressPolicy policy;
     private final Duration timeout;
 
-    PinnedHttpPost(OutboundAddressPolicy policy, Duration timeout) {
+    public PinnedHttpPost(OutboundAddressPolicy policy, Duration timeout) {
         this.policy = policy;
         this.timeout = timeout;
     }
@@ -41,7 +48,16 @@ final class PinnedHttpPost {
      * @throws io.sessionflow.outbound.RefusedTargetException when the host does not resolve or resolves to a refused address
      * @throws IOException                                   when no checked address could be reached or the answer is not HTTP
      */
-    int post(URI target, Map<String, String> headers, byte[] body) throws IOException {
+    public int post(URI target, Map<String, String> headers, byte[] body) throws IOException {
+        return send(target, headers, body, false).status();
+    }
+
+    /** {@link #post}, reading the answer's body too. */
+    public Answer postForAnswer(URI target, Map<String, String> headers, byte[] body) throws IOException {
+        return send(target, headers, body, true);
+    }
+
+    private Answer send(URI target, Map<String, String> headers, byte[] body, boolean readBody) throws IOException {
         URI url = URI.create(target.toASCIIString());
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         String host = url.getHost();
@@ -53,7 +69,9 @@ final class PinnedHttpPost {
             out.write(head(url, host, port, tls, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
-            return statusCode(new BufferedInputStream(socket.getInputStream()));
+            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            int status = statusCode(in);
+            return new Answer(status, readBody ? body(in) : "");
         }
     }
 
@@ -92,9 +110,54 @@ final class PinnedHttpPost {
                 .append("Host: ").append(host).append(port == (tls ? 443 : 80) ? "" : ":" + port).append("\r\n")
                 .append("Content-Length: ").append(length).append("\r\n")
                 .append("Connection: close\r\n")
-                .append("User-Agent: sessionflow-webhooks\r\n");
+                .append("User-Agent: sessionflow\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         return head.append("\r\n").toString();
+    }
+
+    /** The headers, then the body: by Content-Length, chunked, or up to the end of the connection (Connection: close). */
+    private static String body(InputStream in) throws IOException {
+        long length = -1;
+        boolean chunked = false;
+        for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            String lower = header.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(lower.substring(15).strip());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (chunked) {
+            for (long size = Long.parseLong(line(in).split(";")[0].strip(), 16); size > 0; size = Long.parseLong(line(in).split(";")[0].strip(), 16)) {
+                copy(in, out, size);
+                line(in);
+            }
+        } else {
+            copy(in, out, length < 0 ? Long.MAX_VALUE : length);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out, long count) throws IOException {
+        for (long i = 0; i < count; i++) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            if (out.size() < MAX_BODY_BYTES) {
+                out.write(b);
+            }
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n' && line.size() < 8192) {
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.ISO_8859_1).strip();
     }
 
     /** Reads the status line ({@code HTTP/1.1 204 No Content}); the rest of the answer is not needed. */
