@@ -17,7 +17,7 @@ import io.sessionflow.model.ModelException;
 import io.sessionflow.model.ModelReply;
 import io.sessionflow.model.ToolCall;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.runworker.tool.ToolCallLog;
+import io.sessionflow.runworker.store.ToolCallLog;
 import io.sessionflow.runworker.tool.ToolExecutor;
 import io.sessionflow.runworker.tool.ToolLoop;
 import io.sessionflow.runworker.tool.ToolSettings;

@@ -1,5 +1,7 @@
 package io.sessionflow.runworker.tool;
 
+import io.sessionflow.runworker.store.ToolCallLog;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ToolDefinition;

@@ -1,4 +1,4 @@
-package io.sessionflow.runworker.tool;
+package io.sessionflow.runworker.store;
 
 import io.sessionflow.model.ToolCall;
 import io.sessionflow.store.Database;
@@ -20,11 +20,11 @@ public final class ToolCallLog {
 
     public enum Status { REQUESTED, STARTED, COMPLETED, FAILED, INTERRUPTED;
 
-        String wireName() {
+        public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
-        boolean isDone() {
+        public boolean isDone() {
             return this == COMPLETED || this == FAILED || this == INTERRUPTED;
         }
     }
