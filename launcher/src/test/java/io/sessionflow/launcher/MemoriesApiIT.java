@@ -92,4 +92,34 @@ class MemoriesApiIT {
         assertThat(pipeline.client.get("/v1/users/alice/memories/" + id).body().path("memory").asText()).isEqualTo(secret);
         assertThat(alice.get("/v1/users/alice/memories/" + id).body().path("memory").asText()).isEqualTo(secret);
     }
+
+    @Test
+    void shouldCoverTheSameWithTheCommandLine() {
+        String user = "cli-" + UUID.randomUUID();
+        CliRun added = cli("memories", "add", user, "Prefers short answers", "--topic", "style");
+        assertThat(added.status()).as(added.err()).isZero();
+        String id = added.out().lines().findFirst().orElseThrow().substring("added ".length());
+        assertThat(cli("memories", "list", user, "--topic", "style").out()).contains(id).contains("Prefers short answers").contains("1 memories");
+        assertThat(cli("memories", "edit", user, id, "--text", "Prefers long answers").out()).contains("Prefers long answers");
+        assertThat(cli("memories", "show", user, id).out()).contains("Prefers long answers").contains("style");
+        assertThat(cli("memories", "profile", user, "--name", "Cleo", "--fact", "city=Oslo").out()).contains("Cleo").contains("Oslo");
+        assertThat(cli("memories", "delete", user, id).out()).contains("deleted " + id);
+        assertThat(cli("memories", "show", user, id).status()).isEqualTo(1);
+        CliRun forgotten = cli("memories", "forget", user);
+        assertThat(forgotten.status()).as(forgotten.err()).isZero();
+        assertThat(forgotten.out()).contains("completed");
+        assertThat(pipeline.client.get("/v1/users/" + user + "/profile").body().path("version").asInt()).isZero();
+    }
+
+    private record CliRun(int status, String out, String err) {
+    }
+
+    private CliRun cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = new Cli(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+                java.util.Map.of("SESSIONFLOW_URL", pipeline.gateway.url(), "SESSIONFLOW_API_KEY", TestPipeline.ADMIN_KEY)).main(args);
+        return new CliRun(status, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
