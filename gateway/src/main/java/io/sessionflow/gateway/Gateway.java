@@ -7,6 +7,8 @@ import io.sessionflow.health.Readiness;
 import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.gateway.http.Router;
 import io.sessionflow.gateway.reprocess.JobRunner;
+import io.sessionflow.gateway.forget.ForgetApi;
+import io.sessionflow.gateway.forget.ForgetRunner;
 import io.sessionflow.gateway.reprocess.ReprocessApi;
 import io.sessionflow.gateway.stream.RunEventReader;
 import io.sessionflow.gateway.webhook.WebhookDispatcher;
@@ -44,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private RunAcceptor acceptor;
     private CompletionWaiter waiter;
     private JobRunner jobRunner;
+    private ForgetRunner forgetRunner;
     private Backlog backlog;
     private Vertx vertx;
     private HttpServer server;
@@ -77,6 +80,9 @@ public final class Gateway implements AutoCloseable {
         new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
         new SessionsApi(database, components, settings).register(router);
         new ReprocessApi(database, components, Clock.systemUTC(), clients.topics().prefix()).register(router);
+        new MemoriesApi(database, new MemoryAnnouncer(producer, clients.topics().usersChanged()), Clock.systemUTC()).register(router);
+        forgetRunner = new ForgetRunner(database, Clock.systemUTC()).start();
+        new ForgetApi(database, forgetRunner, Clock.systemUTC()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),
                 Clock.systemUTC(), clients.topics().prefix()).start();
         readiness = new Readiness(database, clients);
@@ -130,6 +136,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (jobRunner != null) {
             jobRunner.close();
+        }
+        if (forgetRunner != null) {
+            forgetRunner.close();
         }
         if (acceptor != null) {
             acceptor.close();

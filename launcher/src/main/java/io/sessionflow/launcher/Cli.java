@@ -72,6 +72,14 @@ final class Cli {
                 .addSubcommand(new RenameSession())
                 .addSubcommand(new DeleteSessions()));
         root.addSubcommand(new Reprocess());
+        root.addSubcommand(new CommandLine(new Memories())
+                .addSubcommand(new ListMemories())
+                .addSubcommand(new ShowMemory())
+                .addSubcommand(new AddMemory())
+                .addSubcommand(new EditMemory())
+                .addSubcommand(new DeleteMemory())
+                .addSubcommand(new Profile())
+                .addSubcommand(new Forget()));
         root.addSubcommand(new Sessionflow.HashKey());
         root.addSubcommand(new Sessionflow.Bench());
         root.addSubcommand(new Help());
@@ -404,6 +412,269 @@ final class Cli {
         int call(GatewayClient gateway) {
             return delete(gateway, sessionIds, options.json);
         }
+    }
+
+    @Command(name = "memories", description = "manages a user's memories and profile on a gateway: list, show, add, edit, delete, profile, forget")
+    static final class Memories {
+    }
+
+    @Command(name = "list", description = "lists a user's memories, most recently updated first, a page at a time")
+    private final class ListMemories extends GatewayCommand {
+        @Parameters(paramLabel = "USER_ID", description = "the user")
+        String userId;
+
+        @Option(names = "--topic", paramLabel = "T", description = "only memories with this topic")
+        String topic;
+
+        @Option(names = "--text", paramLabel = "TEXT", description = "only memories containing TEXT, in any case")
+        String text;
+
+        @Option(names = "--page", paramLabel = "N", description = "the page, from 1")
+        Integer page;
+
+        @Option(names = "--limit", paramLabel = "N", description = "memories per page")
+        Integer limit;
+
+        @Override
+        int call(GatewayClient gateway) {
+            StringBuilder path = new StringBuilder("/v1/users/" + encode(userId) + "/memories");
+            String separator = "?";
+            for (Map.Entry<String, Object> entry : mapOf("topic", topic, "q", text, "page", page, "limit", limit).entrySet()) {
+                if (entry.getValue() != null) {
+                    path.append(separator).append(entry.getKey()).append('=').append(encode(entry.getValue().toString()));
+                    separator = "&";
+                }
+            }
+            GatewayClient.Response response = gateway.get(path.toString());
+            if (failed(response)) {
+                return 1;
+            }
+            JsonNode page = response.body();
+            if (options.json) {
+                out.println(page.toPrettyString());
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("MEMORY_ID", "TOPICS", "UPDATED", "MEMORY"));
+            for (JsonNode memory : page.path("items")) {
+                rows.add(List.of(memory.path("memory_id").asText(), topics(memory), memory.path("updated_at").asText(),
+                        memory.path("memory").asText()));
+            }
+            printTable(rows);
+            long total = page.path("total").asLong();
+            int perPage = page.path("limit").asInt();
+            out.println("page " + page.path("page").asInt() + " of " + Math.max(1, (total + perPage - 1) / perPage) + ", " + total + " memories");
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "shows one memory, with the session and run it came from")
+    private final class ShowMemory extends GatewayCommand {
+        @Parameters(index = "0", paramLabel = "USER_ID", description = "the user")
+        String userId;
+
+        @Parameters(index = "1", paramLabel = "MEMORY_ID", description = "the memory")
+        String memoryId;
+
+        @Override
+        int call(GatewayClient gateway) {
+            return printMemory(gateway.get(memoryPath(userId, memoryId)), options.json, null);
+        }
+    }
+
+    @Command(name = "add", description = "adds a memory by hand")
+    private final class AddMemory extends GatewayCommand {
+        @Parameters(index = "0", paramLabel = "USER_ID", description = "the user")
+        String userId;
+
+        @Parameters(index = "1", paramLabel = "MEMORY", description = "the fact, for example 'Prefers short answers'")
+        String memory;
+
+        @Option(names = "--topic", paramLabel = "T", description = "a topic (repeatable)")
+        List<String> topics = new ArrayList<>();
+
+        @Override
+        int call(GatewayClient gateway) {
+            ObjectNode body = Json.object().put("memory", memory);
+            topics.forEach(body.putArray("topics")::add);
+            return printMemory(gateway.post("/v1/users/" + encode(userId) + "/memories", Json.toText(body)), options.json, "added");
+        }
+    }
+
+    @Command(name = "edit", description = "changes a memory's text and/or topics")
+    private final class EditMemory extends GatewayCommand {
+        @Parameters(index = "0", paramLabel = "USER_ID", description = "the user")
+        String userId;
+
+        @Parameters(index = "1", paramLabel = "MEMORY_ID", description = "the memory")
+        String memoryId;
+
+        @Option(names = "--text", paramLabel = "MEMORY", description = "its new text")
+        String text;
+
+        @Option(names = "--topic", paramLabel = "T", description = "its topics, replacing the old ones (repeatable)")
+        List<String> topics;
+
+        @Override
+        int call(GatewayClient gateway) {
+            ObjectNode body = Json.object();
+            putIfPresent(body, "memory", text);
+            if (topics != null) {
+                topics.forEach(body.putArray("topics")::add);
+            }
+            return printMemory(gateway.send("PATCH", memoryPath(userId, memoryId), Json.toText(body)), options.json, "updated");
+        }
+    }
+
+    @Command(name = "delete", description = "deletes a memory; exits 1 if it was not found")
+    private final class DeleteMemory extends GatewayCommand {
+        @Parameters(index = "0", paramLabel = "USER_ID", description = "the user")
+        String userId;
+
+        @Parameters(index = "1", paramLabel = "MEMORY_ID", description = "the memory")
+        String memoryId;
+
+        @Override
+        int call(GatewayClient gateway) {
+            GatewayClient.Response response = gateway.send("DELETE", memoryPath(userId, memoryId), null);
+            if (failed(response)) {
+                return 1;
+            }
+            out.println(options.json ? response.body().toPrettyString() : "deleted " + memoryId);
+            return 0;
+        }
+    }
+
+    @Command(name = "profile", description = "shows a user's profile; with options, changes it first")
+    private final class Profile extends GatewayCommand {
+        @Parameters(paramLabel = "USER_ID", description = "the user")
+        String userId;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "the user's name")
+        String name;
+
+        @Option(names = "--preference", paramLabel = "P", description = "a preference, replacing the old list (repeatable)")
+        List<String> preferences;
+
+        @Option(names = "--fact", paramLabel = "KEY=VALUE", description = "a fact to set; KEY= removes it (repeatable)")
+        Map<String, String> facts;
+
+        @Override
+        int call(GatewayClient gateway) {
+            String path = "/v1/users/" + encode(userId) + "/profile";
+            GatewayClient.Response response;
+            if (name == null && preferences == null && facts == null) {
+                response = gateway.get(path);
+            } else {
+                ObjectNode patch = Json.object();
+                putIfPresent(patch, "name", name);
+                if (preferences != null) {
+                    preferences.forEach(patch.putArray("preferences")::add);
+                }
+                if (facts != null) {
+                    ObjectNode changed = patch.putObject("facts");
+                    facts.forEach((key, value) -> {
+                        if (value == null || value.isEmpty()) {
+                            changed.putNull(key);
+                        } else {
+                            changed.put(key, value);
+                        }
+                    });
+                }
+                response = gateway.send("PATCH", path, Json.toText(patch));
+            }
+            if (failed(response)) {
+                return 1;
+            }
+            JsonNode profile = response.body();
+            if (options.json) {
+                out.println(profile.toPrettyString());
+                return 0;
+            }
+            JsonNode fields = profile.path("profile");
+            out.printf("%-12s %s%n", "user_id", profile.path("user_id").asText());
+            out.printf("%-12s %s%n", "name", fields.path("name").asText("-"));
+            out.printf("%-12s %s%n", "preferences", fields.path("preferences").isMissingNode() ? "[]" : fields.path("preferences"));
+            out.printf("%-12s %s%n", "facts", fields.path("facts").isMissingNode() ? "{}" : fields.path("facts"));
+            out.printf("%-12s %s%n", "version", profile.path("version").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "forget", description = "erases everything of a user: sessions, runs, summaries, contexts, memories, profile (admin key)")
+    private final class Forget extends GatewayCommand {
+        @Parameters(paramLabel = "USER_ID", description = "the user")
+        String userId;
+
+        @Option(names = "--detach", description = "prints the job and returns without waiting for it")
+        boolean detach;
+
+        @Override
+        int call(GatewayClient gateway) {
+            GatewayClient.Response response = gateway.post("/v1/users/" + encode(userId) + "/forget", null);
+            if (failed(response)) {
+                return 1;
+            }
+            String jobId = response.body().path("job_id").asText();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+            while (!detach && !response.body().path("status").asText().equals("completed") && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                }
+                response = gateway.get("/v1/erasures/" + encode(jobId));
+                if (failed(response)) {
+                    return 1;
+                }
+            }
+            JsonNode job = response.body();
+            if (options.json) {
+                out.println(job.toPrettyString());
+            } else {
+                out.println("erasure job " + jobId + " " + job.path("status").asText() + ": " + job.path("sessions_deleted").asInt()
+                        + " sessions and " + job.path("rows_deleted").asInt() + " other rows deleted");
+            }
+            return detach || job.path("status").asText().equals("completed") ? 0 : 1;
+        }
+    }
+
+    private static String memoryPath(String userId, String memoryId) {
+        return "/v1/users/" + encode(userId) + "/memories/" + encode(memoryId);
+    }
+
+    private static String topics(JsonNode memory) {
+        List<String> topics = new ArrayList<>();
+        memory.path("topics").forEach(topic -> topics.add(topic.asText()));
+        return topics.isEmpty() ? "-" : String.join(",", topics);
+    }
+
+    private static Map<String, Object> mapOf(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    private int printMemory(GatewayClient.Response response, boolean json, String verb) {
+        if (failed(response)) {
+            return 1;
+        }
+        JsonNode memory = response.body();
+        if (json) {
+            out.println(memory.toPrettyString());
+            return 0;
+        }
+        if (verb != null) {
+            out.println(verb + " " + memory.path("memory_id").asText());
+        }
+        for (String field : List.of("memory_id", "user_id", "memory", "session_id", "run_id", "created_at", "updated_at")) {
+            out.printf("%-10s %s%n", field, memory.path(field).isNull() ? "-" : memory.path(field).asText());
+        }
+        out.printf("%-10s %s%n", "topics", topics(memory));
+        return 0;
     }
 
     private int list(GatewayClient gateway, Map<String, Object> query, boolean json) {

@@ -47,6 +47,7 @@ final class Demo {
         summaries();
         sessionContext();
         planning();
+        memories();
 
         out.println();
         out.println(failures.isEmpty() ? "Demo finished: every check passed." : "Demo FAILED: " + failures);
@@ -95,6 +96,41 @@ final class Demo {
         if (context.path("plan").isEmpty()) {
             out.println("  (the local model proposes no steps, so the plan stays empty; with a real model the plan appears here)");
         }
+    }
+
+    /** The seed's "Using Both Together": a fact learnt in one session of a user is known in a new one, and only to that user. */
+    private void memories() {
+        section("Agent 'memory-assistant': user memories, learnt off the response path, known in every session of that user only");
+        step("agents", "memory-assistant", "user_1", "user_1_food_session_1", "I love pizza, especially margherita", null);
+        JsonNode memory = awaitMemory("user_1", "pizza");
+        out.println();
+        out.println("  memory of user_1 (from session " + memory.path("session_id").asText("-") + ", topics " + memory.path("topics") + "):");
+        out.println("    " + memory.path("memory").asText());
+        JsonNode known = step("agents", "memory-assistant", "user_1", "user_1_food_session_2", "What food do I like?", null);
+        check("a new session of user_1 has the memory in its context",
+                known.path("content").asText().contains("<memories_from_previous_interactions>")
+                        && known.path("content").asText().contains("pizza"));
+        JsonNode other = step("agents", "memory-assistant", "user_2", "user_2_food_session_1", "What food do I like?", null);
+        check("user_2's session shows nothing of user_1's memories", !other.path("content").asText().contains("pizza"));
+    }
+
+    /** Waits until the user has a memory containing the text: memories are extracted asynchronously, per user. */
+    private JsonNode awaitMemory(String user, String text) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode items = gateway.get("/v1/users/" + user + "/memories?q=" + text).body().path("items");
+            if (!items.isEmpty()) {
+                return items.get(0);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        check("a memory of " + user + " about '" + text + "' is stored within 30 s", false);
+        return Json.object();
     }
 
     private void printContext(JsonNode context) {

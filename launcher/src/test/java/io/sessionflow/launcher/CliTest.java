@@ -35,7 +35,8 @@ class CliTest {
     @Test
     void shouldKnowEveryCommandTheReadmeLists() {
         assertThat(everyCommand()).contains("demo", "dev", "gateway", "run-worker", "summarizer-worker", "context-worker", "run",
-                "sessions list", "sessions show", "sessions rename", "sessions delete", "reprocess", "hash-key", "bench", "help");
+                "sessions list", "sessions show", "sessions rename", "sessions delete", "reprocess", "hash-key", "bench", "help",
+                "memories list", "memories show", "memories add", "memories edit", "memories delete", "memories profile", "memories forget");
     }
 
     @ParameterizedTest(name = "''{0}'' {1}")
@@ -53,9 +54,13 @@ class CliTest {
     }
 
     /** What each command needs besides its options, so that only the unknown option is wrong. */
-    private static final Map<String, List<String>> REQUIRED = Map.of("run", List.of("--agent", "a", "hello"), "sessions", List.of("list"),
-            "sessions show", List.of("s1"), "sessions rename", List.of("s1", "name"), "sessions delete", List.of("s1"),
-            "reprocess", List.of("summaries"), "hash-key", List.of("key"));
+    private static final Map<String, List<String>> REQUIRED = Map.ofEntries(Map.entry("run", List.of("--agent", "a", "hello")),
+            Map.entry("sessions", List.of("list")), Map.entry("sessions show", List.of("s1")), Map.entry("sessions rename", List.of("s1", "name")),
+            Map.entry("sessions delete", List.of("s1")), Map.entry("reprocess", List.of("summaries")), Map.entry("hash-key", List.of("key")),
+            Map.entry("memories", List.of("list", "u1")), Map.entry("memories list", List.of("u1")), Map.entry("memories show", List.of("u1", "m1")),
+            Map.entry("memories add", List.of("u1", "text")), Map.entry("memories edit", List.of("u1", "m1")),
+            Map.entry("memories delete", List.of("u1", "m1")), Map.entry("memories profile", List.of("u1")),
+            Map.entry("memories forget", List.of("u1")));
 
     @ParameterizedTest(name = "''{0}''")
     @MethodSource("everyCommand")

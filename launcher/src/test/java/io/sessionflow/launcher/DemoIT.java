@@ -24,6 +24,8 @@ class DemoIT {
                 .contains("System message: \"Users name is Jane and age is 25\"")
                 .contains("== Team 'personal-team' (no members)")
                 .contains("History (2 messages):\n    user: \"My favorite color is blue\"")
+                .contains("== Agent 'memory-assistant': user memories")
+                .contains("    User loves pizza, especially margherita")
                 .contains("Demo finished: every check passed.");
     }
 }

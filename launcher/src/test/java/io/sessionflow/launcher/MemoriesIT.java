@@ -22,9 +22,10 @@ class MemoriesIT {
     private final Rows rows = new Rows(pipeline.database);
     private final MemoryStore memories = new MemoryStore();
 
-    private void run(String user, String session, String message) {
+    private String run(String user, String session, String message) {
         GatewayClient.Response response = pipeline.client.run("agents", "memory-assistant", SessionSemanticsIT.body(user, session, message, null));
         assertThat(response.status()).as("%s", response.body()).isEqualTo(200);
+        return response.body().path("content").asText();
     }
 
     private List<UserMemory> memoriesOf(String user) {
@@ -124,5 +125,21 @@ class MemoriesIT {
         assertThat(memoriesOf(bob)).isEmpty();
         assertThat(rows.text("SELECT profile->>'name' FROM user_profiles WHERE user_id = ?", alice)).isEqualTo("Alice");
         assertThat(rows.count("SELECT count(*) FROM user_profiles WHERE user_id = ?", bob)).isZero();
+    }
+
+    @Test
+    void shouldShowAUsersMemoriesInABrandNewSessionOfThatUserOnly() {
+        String alice = SessionSemanticsIT.newId("alice");
+        String bob = SessionSemanticsIT.newId("bob");
+        String first = SessionSemanticsIT.newId("memories");
+        run(alice, first, "I love pizza, especially margherita");
+        awaitProgress(alice, first, 1);
+
+        // The local model reports its system message: the new session was shown what the first one taught.
+        String answer = run(alice, SessionSemanticsIT.newId("memories"), "What food do I like?");
+        assertThat(answer).contains("<memories_from_previous_interactions>").contains("User loves pizza, especially margherita")
+                .contains("prefer information from this conversation");
+        String bobsAnswer = run(bob, SessionSemanticsIT.newId("memories"), "What food do I like?");
+        assertThat(bobsAnswer).doesNotContain("pizza").doesNotContain("<memories_from_previous_interactions>");
     }
 }

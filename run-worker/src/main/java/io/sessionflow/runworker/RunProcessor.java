@@ -171,7 +171,8 @@ public final class RunProcessor implements AutoCloseable {
         // One transaction, shared with other sessions' runs: the session and run exist, the run is
         // claimed (unless it is finished), and everything the run remembers of its session is read.
         RunStarts.Started started = starts.start(new RunStarts.Start(request, component.sessionState(), flags.historyRunsToLoad(),
-                component.addSessionSummaryToContext(), component.sessionContext()));
+                component.addSessionSummaryToContext(), component.sessionContext(),
+                component.memory().injectsMemories() ? component.memory().memoryLimit() : 0));
         if (started instanceof RunStarts.Refused refused) {
             throw refused.reason();
         }
@@ -192,6 +193,9 @@ public final class RunProcessor implements AutoCloseable {
                 (model, messages) -> invoker.call(model, messages, request.runId(), deadline, runTimeout));
         String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
         List<String> memory = memoryBlocks(loaded.memory());
+        if (!loaded.user().isEmpty()) {
+            memory.add(PromptBlocks.userMemories(loaded.user().memories(), loaded.user().profile().orElse(null)));
+        }
         List<ChatMessage> messages = PromptBuilder.build(instructions, flags, state, request.userId(), history,
                 request.input().message(), memory);
 

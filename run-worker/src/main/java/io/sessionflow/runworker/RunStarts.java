@@ -9,6 +9,7 @@ import io.sessionflow.store.GroupCommit;
 import io.sessionflow.store.run.RunStore;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.runworker.store.SessionMemory;
+import io.sessionflow.runworker.store.UserKnowledge;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.session.SessionTombstones;
 import java.sql.Connection;
@@ -25,20 +26,32 @@ import java.util.function.IntConsumer;
  * with the component's default state if new) and is the requester's, the run is stored and claimed,
  * and what the run remembers of its session is read; a run requested before its session was deleted
  * is neither stored nor claimed, and does not bring the session back. A batch of any size takes six
- * statements.
+ * statements, seven when a run is shown its user's memories.
  */
 final class RunStarts implements AutoCloseable {
 
-    /** A run to start, with what its component asks to read of the session. */
-    record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
+    /**
+     * A run to start, with what its component asks to read of the session, and how many of the user's
+     * memories it is shown (0: the component shows none, and neither memories nor profile are read).
+     */
+    record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext,
+                 int memoryLimit) {
+
+        Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
+            this(request, defaultState, historyRuns, withSummary, withContext, 0);
+        }
+
+        boolean withUserKnowledge() {
+            return memoryLimit > 0 && request.userId() != null;
+        }
     }
 
     /** How starting a run turned out. */
     sealed interface Started {
     }
 
-    /** Claimed: the session as stored and what the run remembers of it. */
-    record Claimed(Session session, SessionMemory memory) implements Started {
+    /** Claimed: the session as stored, what the run remembers of it, and what it is shown of its user. */
+    record Claimed(Session session, SessionMemory memory, UserKnowledge user) implements Started {
     }
 
     /** The session belongs to another user or component; nothing was stored for the run. */
@@ -92,6 +105,12 @@ final class RunStarts implements AutoCloseable {
                 .filter(s -> claimed.contains(s.request().runId()))
                 .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext()))
                 .toList());
+        // The user's memories and profile, for every user of the batch in one statement: a brand-new
+        // session of the user sees them as well as an old one.
+        Map<String, UserKnowledge> users = UserKnowledge.loadAll(c, owned.stream()
+                .filter(s -> s.withUserKnowledge() && claimed.contains(s.request().runId()))
+                .map(s -> new UserKnowledge.Wanted(s.request().userId(), s.memoryLimit()))
+                .toList());
         List<Started> results = new ArrayList<>();
         Iterator<RunRegistration.SessionCheck> liveChecks = checks.iterator();
         for (Start start : starts) {
@@ -104,7 +123,9 @@ final class RunStarts implements AutoCloseable {
             if (check.refused()) {
                 results.add(new Refused(check.refusal()));
             } else if (claimed.contains(request.runId())) {
-                results.add(new Claimed(check.session(), memories.get(request.sessionId())));
+                UserKnowledge user = start.withUserKnowledge()
+                        ? users.getOrDefault(request.userId(), UserKnowledge.NONE).limitedTo(start.memoryLimit()) : UserKnowledge.NONE;
+                results.add(new Claimed(check.session(), memories.get(request.sessionId()), user));
             } else {
                 results.add(new AlreadyFinished());
             }

@@ -236,6 +236,39 @@ class GroupCommittedRunsIT {
         assertThat(left).containsExactly(recent);
     }
 
+    @Test
+    void shouldShowEachRunItsOwnUsersLatestMemoriesAndProfileInOneBatchWhateverTheSession() {
+        String alice = "alice-" + UUID.randomUUID();
+        String bob = "bob-" + UUID.randomUUID();
+        io.sessionflow.store.memory.MemoryStore memories = new io.sessionflow.store.memory.MemoryStore();
+        Instant now = Instant.now();
+        database.inTransaction(c -> {
+            for (int i = 1; i <= 3; i++) {
+                memories.applyByHand(c, alice, List.of(io.sessionflow.store.memory.MemoryOp.add("Alice fact " + i, List.of(), null, null)), null,
+                        now.plusSeconds(i));
+            }
+            return memories.patchProfile(c, alice, Json.object().put("name", "Alice"), now);
+        });
+        RunRequested fresh = request(UUID.randomUUID().toString(), alice);
+        RunRequested wide = request(UUID.randomUUID().toString(), alice);
+        RunRequested other = request(UUID.randomUUID().toString(), bob);
+        RunRequested without = request(UUID.randomUUID().toString(), alice);
+
+        List<RunStarts.Started> started = database.inTransaction(c -> starts.startAll(c, List.of(withMemories(fresh, 2),
+                withMemories(wide, 10), withMemories(other, 10), start(without))));
+
+        var user = (java.util.function.Function<Integer, io.sessionflow.runworker.store.UserKnowledge>) i -> ((RunStarts.Claimed) started.get(i)).user();
+        assertThat(user.apply(0).memories()).containsExactly("Alice fact 3", "Alice fact 2");
+        assertThat(user.apply(0).profile().orElseThrow().path("name").asText()).isEqualTo("Alice");
+        assertThat(user.apply(1).memories()).containsExactly("Alice fact 3", "Alice fact 2", "Alice fact 1");
+        assertThat(user.apply(2).isEmpty()).isTrue();
+        assertThat(user.apply(3).isEmpty()).as("a component that shows no memories reads none").isTrue();
+    }
+
+    private static RunStarts.Start withMemories(RunRequested request, int memoryLimit) {
+        return new RunStarts.Start(request, Json.object().put("step", 0), 2, true, true, memoryLimit);
+    }
+
     private Session claimed(RunRequested request) {
         return ((RunStarts.Claimed) starts.start(start(request))).session();
     }

@@ -1,7 +1,9 @@
 package io.sessionflow.runworker.prompt;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.store.snapshot.SessionContext;
 import io.sessionflow.store.snapshot.SessionSummary;
+import java.util.List;
 
 /**
  * The blocks that carry a session's derived memory into the next run's system message. Both say
@@ -41,6 +43,26 @@ public final class PromptBlocks {
         return block.append("</session_context>\n\n")
                 .append("Note: this context was built from earlier turns of this session. ")
                 .append("If the current messages contradict it, the current messages win.")
+                .toString();
+    }
+
+    /**
+     * The user's memories and profile, learnt in any of the user's sessions, in Agno's words: the
+     * current conversation wins, since the memories may be outdated.
+     */
+    public static String userMemories(List<String> memories, ObjectNode profile) {
+        StringBuilder block = new StringBuilder(
+                "You have access to memories from previous interactions with the user that you can use:\n\n");
+        if (!memories.isEmpty()) {
+            block.append("<memories_from_previous_interactions>\n");
+            memories.forEach(memory -> block.append("- ").append(memory.strip()).append('\n'));
+            block.append("</memories_from_previous_interactions>\n\n");
+        }
+        if (profile != null && !profile.isEmpty()) {
+            block.append("<user_profile>\n").append(profile.toPrettyString()).append("\n</user_profile>\n\n");
+        }
+        return block.append("Note: this information is from previous interactions and may be updated in this conversation. ")
+                .append("You should always prefer information from this conversation over the past memories.")
                 .toString();
     }
 }

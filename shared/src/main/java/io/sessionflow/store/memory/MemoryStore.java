@@ -41,7 +41,8 @@ public final class MemoryStore {
      */
     public MemoryChanges apply(Connection connection, MemoryBatch batch, Instant now) throws SQLException {
         lockUser(connection, batch.userId());
-        if (progress(connection, batch.userId(), batch.sessionId()) != batch.fromRunIndex() - 1) {
+        if (progress(connection, batch.userId(), batch.sessionId()) != batch.fromRunIndex() - 1
+                || !sessionOfUserHeld(connection, batch.userId(), batch.sessionId())) {
             return MemoryChanges.NOT_APPLIED;
         }
         MemoryChanges changes = applyOps(connection, batch.userId(), batch.ops(), batch.profilePatch(), now);
@@ -55,6 +56,22 @@ public final class MemoryStore {
             upsert.executeUpdate();
         }
         return changes;
+    }
+
+    /**
+     * Holds the session against deletion until the transaction ends, if it still exists and is the
+     * user's. An extraction whose session was deleted meanwhile (the user forgotten, or the session
+     * deleted) writes nothing: its turns are gone, and its memories would outlive the erasure.
+     */
+    private static boolean sessionOfUserHeld(Connection connection, String userId, String sessionId) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT 1 FROM sessions WHERE session_id = ? AND user_id = ? FOR KEY SHARE")) {
+            lock.setString(1, sessionId);
+            lock.setString(2, userId);
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Hand edits (API): the same operations and locking, no progress. */

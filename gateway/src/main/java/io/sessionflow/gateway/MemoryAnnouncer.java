@@ -1,0 +1,37 @@
+package io.sessionflow.gateway;
+
+import io.sessionflow.event.MemoriesUpdated;
+import io.sessionflow.kafka.Topic;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Announces a hand change of a user's memories on {@code users.changed}, keyed by user. The change is
+ * committed first; the answer waits for Kafka, so a 2xx means the announcement is on the bus too.
+ */
+final class MemoryAnnouncer implements Consumer<MemoriesUpdated> {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Topic<MemoriesUpdated> topic;
+
+    MemoryAnnouncer(KafkaProducer<String, byte[]> producer, Topic<MemoriesUpdated> topic) {
+        this.producer = producer;
+        this.topic = topic;
+    }
+
+    @Override
+    public void accept(MemoriesUpdated change) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), change.userId(), topic.serialize(change))).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while announcing a memory change", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not announce a memory change on " + topic.name() + ": " + e.getMessage(), e);
+        }
+    }
+}
