@@ -12,11 +12,18 @@ import java.util.List;
  *
  * @param model              a model spec ({@code local} or {@code openai:<id>}); null means the configured default
  * @param sessionState       the default state, copied in only when a session is created
+ * @param addHistoryToContext send the latest runs as history; null (omitted) means true, Agno's default
  * @param numHistoryRuns     how many completed top-level runs of history (default 3)
  * @param numHistoryMessages when set, a message count instead of a run count
  * @param sessionContext     keep a session-context snapshot and add it to the context
  * @param members            agent ids of a team's members (teams only)
  * @param webhookUrl         where each finished run of this component is POSTed (a run may name its own)
+ * @param summaryModel       the model the summarizer uses for this component (Agno's SessionSummaryManager(model=...));
+ *                           null means the component's model
+ * @param sessionContextModel the model the context worker uses for this component; null means the component's model
+ * @param historyAfterSummary with a summary in the context, send as history only the runs the summary does not cover
+ *                           (after its up_to_run_index), still at most the history window: the summary stands in
+ *                           for the older runs, as the seed says it does
  */
 public record ComponentDefinition(
         ComponentType type,
@@ -26,7 +33,7 @@ public record ComponentDefinition(
         String instructions,
         ObjectNode sessionState,
         boolean addSessionStateToContext,
-        boolean addHistoryToContext,
+        Boolean addHistoryToContext,
         Integer numHistoryRuns,
         Integer numHistoryMessages,
         boolean enableSessionSummaries,
@@ -34,7 +41,10 @@ public record ComponentDefinition(
         boolean sessionContext,
         boolean enablePlanning,
         List<String> members,
-        String webhookUrl) {
+        String webhookUrl,
+        String summaryModel,
+        String sessionContextModel,
+        boolean historyAfterSummary) {
 
     public static final int DEFAULT_NUM_HISTORY_RUNS = 3;
 
@@ -47,10 +57,21 @@ public record ComponentDefinition(
                 numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, null);
     }
 
+    /** A component whose summaries and context use its own model, with the whole history window. */
+    public ComponentDefinition(ComponentType type, String id, String description, String model, String instructions, ObjectNode sessionState,
+                               boolean addSessionStateToContext, boolean addHistoryToContext, Integer numHistoryRuns, Integer numHistoryMessages,
+                               boolean enableSessionSummaries, boolean addSessionSummaryToContext, boolean sessionContext, boolean enablePlanning,
+                               List<String> members, String webhookUrl) {
+        this(type, id, description, model, instructions, sessionState, addSessionStateToContext, addHistoryToContext, numHistoryRuns,
+                numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, webhookUrl,
+                null, null, false);
+    }
+
     public ComponentDefinition {
         Ids.requireId(id, "id");
         instructions = instructions == null ? "" : instructions;
         description = description == null ? "" : description;
+        addHistoryToContext = addHistoryToContext == null || addHistoryToContext;
         sessionState = sessionState == null ? Json.object() : sessionState.deepCopy();
         numHistoryRuns = numHistoryRuns == null ? DEFAULT_NUM_HISTORY_RUNS : numHistoryRuns;
         if (numHistoryRuns < 0) {
@@ -68,7 +89,30 @@ public record ComponentDefinition(
     ComponentDefinition withType(ComponentType newType) {
         return new ComponentDefinition(newType, id, description, model, instructions, sessionState, addSessionStateToContext,
                 addHistoryToContext, numHistoryRuns, numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext,
-                sessionContext, enablePlanning, members, webhookUrl);
+                sessionContext, enablePlanning, members, webhookUrl, summaryModel, sessionContextModel, historyAfterSummary);
+    }
+
+    /**
+     * This component with what its flags imply switched on, as Agno does (a summary manager given
+     * enables summaries): a summary asked for in the context is kept, and planning keeps a session
+     * context. {@link ComponentRegistry} logs each change it makes this way.
+     */
+    ComponentDefinition withImpliedFlags() {
+        boolean summaries = enableSessionSummaries || addSessionSummaryToContext;
+        boolean context = sessionContext || enablePlanning;
+        return new ComponentDefinition(type, id, description, model, instructions, sessionState, addSessionStateToContext,
+                addHistoryToContext, numHistoryRuns, numHistoryMessages, summaries, addSessionSummaryToContext,
+                context, enablePlanning, members, webhookUrl, summaryModel, sessionContextModel, historyAfterSummary);
+    }
+
+    /** The model the summarizer uses for this component. */
+    public String summaryModelSpec() {
+        return summaryModel != null ? summaryModel : model;
+    }
+
+    /** The model the context worker uses for this component. */
+    public String sessionContextModelSpec() {
+        return sessionContextModel != null ? sessionContextModel : model;
     }
 
     /** The default state as a fresh copy: callers may change it freely. */
