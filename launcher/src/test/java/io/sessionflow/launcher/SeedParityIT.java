@@ -116,6 +116,56 @@ class SeedParityIT {
         assertThat(plain.path("items").get(0).has("message_count")).isFalse();
     }
 
+    @Test
+    void shouldSendOnlyTheRunsAfterTheSummarySoTheTokensSentStayBounded() {
+        String instead = SessionSemanticsIT.newId("summary-instead");
+        String beside = SessionSemanticsIT.newId("summary-beside");
+        List<Long> insteadTokens = new ArrayList<>();
+        List<Long> besideTokens = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            String message = "Fact number " + i + " is that I collect blue teapots from Porto. Tell me more.";
+            JsonNode withSummary = completedRun("summary-instead", instead, message);
+            insteadTokens.add(withSummary.path("metrics").path("input_tokens").asLong());
+            besideTokens.add(completedRun("summary-beside", beside, message).path("metrics").path("input_tokens").asLong());
+            if (i > 1) {
+                // The summary covers every earlier run, so there is no history left to send.
+                assertThat(withSummary.path("content").asText()).contains("History: (none)").contains("<summary_of_previous_interactions>");
+            }
+            awaitSummaryCovering(instead, i);
+            awaitSummaryCovering(beside, i);
+        }
+        System.out.println("FIGURE input tokens per run, summary beside the 3-run window: " + besideTokens
+                + "; summary instead of the runs it covers: " + insteadTokens);
+        // Beside: the window fills and the summary is added on top. Instead: the summary alone, a few lines.
+        assertThat(besideTokens.get(5)).isGreaterThan(besideTokens.get(1));
+        for (int i = 1; i < 6; i++) {
+            assertThat(insteadTokens.get(i)).as("run %d", i + 1).isLessThan(besideTokens.get(i));
+        }
+        assertThat(insteadTokens.get(5)).isLessThan(besideTokens.get(5) / 2);
+
+        // Runs the summary does not cover yet are still sent, up to the window: here runs 3 to 6 after a summary up to 2.
+        pipeline.database.withConnection(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE session_summaries SET up_to_run_index = 2 WHERE session_id = ?")) {
+                update.setString(1, instead);
+                return update.executeUpdate();
+            }
+        });
+        JsonNode behind = completedRun("summary-instead", instead, "And one more thing.");
+        String history = behind.path("content").asText().substring(behind.path("content").asText().indexOf("History"));
+        assertThat(history).startsWith("History (6 messages)").contains("Fact number 4").doesNotContain("Fact number 3");
+    }
+
+    private JsonNode completedRun(String agent, String session, String message) {
+        GatewayClient.Response response = pipeline.client.run("agents", agent, SessionSemanticsIT.body("u-summary", session, message, null));
+        assertThat(response.body().path("status").asText()).as("%s", response.body()).isEqualTo("completed");
+        return response.body();
+    }
+
+    private void awaitSummaryCovering(String session, int runIndex) {
+        Eventually.await("summary of " + session + " covers run " + runIndex, java.time.Duration.ofSeconds(30), () -> pipeline.client
+                .get("/v1/sessions/" + session).body().path("summary").path("up_to_run_index").asInt() >= runIndex);
+    }
+
     private List<String> ids(String path) {
         GatewayClient.Response response = pipeline.client.get(path);
         assertThat(response.status()).as("%s", response.body()).isEqualTo(200);

@@ -29,8 +29,16 @@ import java.util.function.IntConsumer;
  */
 final class RunStarts implements AutoCloseable {
 
-    /** A run to start, with what its component asks to read of the session. */
-    record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
+    /**
+     * A run to start, with what its component asks to read of the session; with
+     * {@code historyAfterSummary}, only the runs its summary does not cover are read as history.
+     */
+    record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext,
+                 boolean historyAfterSummary) {
+
+        Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
+            this(request, defaultState, historyRuns, withSummary, withContext, false);
+        }
     }
 
     /** How starting a run turned out. */
@@ -90,7 +98,8 @@ final class RunStarts implements AutoCloseable {
         Set<String> claimed = runs.claimAll(c, owned.stream().map(Start::request).toList());
         Map<String, SessionMemory> memories = SessionMemory.loadAll(c, owned.stream()
                 .filter(s -> claimed.contains(s.request().runId()))
-                .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext()))
+                .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext(),
+                        s.historyAfterSummary()))
                 .toList());
         List<Started> results = new ArrayList<>();
         Iterator<RunRegistration.SessionCheck> liveChecks = checks.iterator();
