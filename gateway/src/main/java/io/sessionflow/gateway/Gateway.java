@@ -14,6 +14,7 @@ import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final WebhookSettings webhooks;
     private WebhookDispatcher dispatcher;
     private Readiness readiness;
+    private SessionRetention retention;
 
     public Gateway(GatewaySettings settings, Authenticator authenticator, Database database, KafkaClients clients,
                    ComponentRegistry components, PrometheusMeterRegistry metrics, WebhookSettings webhooks) {
@@ -75,7 +77,12 @@ public final class Gateway implements AutoCloseable {
         }
         acceptor = new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks);
         new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
-        new SessionsApi(database, components, settings).register(router);
+        SessionDeletions deletions = new SessionDeletions(metrics);
+        new SessionsApi(database, components, settings, deletions).register(router);
+        if (settings.sessionRetention() != null) {
+            retention = new SessionRetention(database, settings.sessionRetention(), SessionRetention.BATCH, Duration.ofHours(1),
+                    Duration.ofSeconds(1), deletions, Clock.systemUTC()).start();
+        }
         new ReprocessApi(database, components, Clock.systemUTC(), clients.topics().prefix()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),
                 Clock.systemUTC(), clients.topics().prefix()).start();
@@ -130,6 +137,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (jobRunner != null) {
             jobRunner.close();
+        }
+        if (retention != null) {
+            retention.close();
         }
         if (acceptor != null) {
             acceptor.close();

@@ -20,6 +20,7 @@ import io.sessionflow.store.run.RunStore;
 import io.sessionflow.store.run.SessionMessages;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.store.session.SessionFilter;
+import io.sessionflow.store.session.SessionPurge;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.snapshot.SnapshotStore;
 import java.sql.Connection;
@@ -55,8 +56,11 @@ final class SessionsApi {
     private final SnapshotStore snapshots = new SnapshotStore();
     private final RunStore runs = new RunStore();
     private final SessionMessages messages = new SessionMessages();
+    private final SessionPurge purge = new SessionPurge();
+    private final SessionDeletions deletions;
 
-    SessionsApi(Database database, ComponentRegistry components, GatewaySettings settings) {
+    SessionsApi(Database database, ComponentRegistry components, GatewaySettings settings, SessionDeletions deletions) {
+        this.deletions = deletions;
         this.database = database;
         this.components = components;
         this.settings = settings;
@@ -66,6 +70,7 @@ final class SessionsApi {
         router.route("GET", "/v1/sessions", this::list);
         router.route("POST", "/v1/sessions", this::create);
         router.route("DELETE", "/v1/sessions", this::deleteMany);
+        router.route("POST", "/v1/sessions/purge", this::purge);
         router.route("GET", "/v1/sessions/{session_id}", this::get);
         router.route("PATCH", "/v1/sessions/{session_id}", this::patch);
         router.route("DELETE", "/v1/sessions/{session_id}", this::deleteOne);
@@ -192,6 +197,7 @@ final class SessionsApi {
             List<String> deleted = sessions.delete(c, List.of(sessionId), call.principal().admin() ? null : call.principal().userId());
             return Map.of("deleted", deleted);
         }));
+        deletions.deleted("api", 1);
     }
 
     private void deleteMany(HttpCall call) {
@@ -210,8 +216,50 @@ final class SessionsApi {
         }
         List<String> deleted = database.inTransaction(c ->
                 sessions.delete(c, new ArrayList<>(requested), call.principal().admin() ? null : call.principal().userId()));
+        deletions.deleted("api", deleted.size());
         List<String> notFound = requested.stream().filter(id -> !deleted.contains(id)).toList();
         call.respond(200, Map.of("deleted", deleted, "not_found", notFound));
+    }
+
+    /**
+     * Deletes every session matching a filter (by user, by component, not updated since), admin keys
+     * only, in batches of {@link SessionRetention#BATCH}, each its own transaction and each through the
+     * same delete as by id, so tombstones are written. A session held by a run at that moment is
+     * skipped, not waited for: purging again later takes it.
+     */
+    private void purge(HttpCall call) {
+        call.allowQuery(Set.of());
+        if (!call.principal().admin()) {
+            throw new ApiException(403, "forbidden", "purging sessions needs an admin key", null);
+        }
+        ObjectNode body = JsonFields.object(call.jsonBody(), Set.of("user_id", "component_id", "updated_before"));
+        String userId = JsonFields.optionalId(body, "user_id");
+        String componentId = JsonFields.optionalId(body, "component_id");
+        String before = JsonFields.optionalText(body, "updated_before", 64);
+        Instant updatedBefore = before == null ? null : instant("updated_before", before);
+        if (userId == null && componentId == null && updatedBefore == null) {
+            throw ApiException.badRequest(null, "a purge needs user_id, component_id or updated_before");
+        }
+        SessionPurge.Filter filter = new SessionPurge.Filter(userId, componentId, updatedBefore);
+        long total = 0;
+        while (true) {
+            List<String> deleted = database.inTransaction(c -> purge.deleteBatch(c, sessions, filter, SessionRetention.BATCH));
+            deletions.deleted("purge", deleted.size());
+            total += deleted.size();
+            if (deleted.size() < SessionRetention.BATCH) {
+                break;
+            }
+        }
+        call.respond(200, Map.of("deleted", total));
+    }
+
+    private static Instant instant(String field, String text) {
+        try {
+            return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest(field, field + " must be an ISO-8601 date (2026-01-31) or time (2026-01-31T12:00:00Z)");
+        }
     }
 
     private void listRuns(HttpCall call) {
