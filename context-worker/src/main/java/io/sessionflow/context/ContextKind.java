@@ -54,7 +54,7 @@ final class ContextKind implements SnapshotKind<SessionContext> {
     @Override
     public Optional<SessionContext> next(String sessionId, ComponentDefinition component, SessionContext previous, List<RunTurns> runs,
                                          String promptVersion, Instant now) {
-        return extractorFor(models.forSpec(component.model())).extract(previous, runs, component.enablePlanning())
+        return extractorFor(models.forSpec(component.sessionContextModelSpec())).extract(previous, runs, component.enablePlanning())
                 .map(draft -> draft.applyTo(previous, sessionId, runs.get(runs.size() - 1).runIndex(), promptVersion, now));
     }
 

@@ -16,6 +16,7 @@ import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final WebhookSettings webhooks;
     private WebhookDispatcher dispatcher;
     private Readiness readiness;
+    private SessionRetention retention;
 
     public Gateway(GatewaySettings settings, Authenticator authenticator, Database database, KafkaClients clients,
                    ComponentRegistry components, PrometheusMeterRegistry metrics, WebhookSettings webhooks) {
@@ -78,7 +80,12 @@ public final class Gateway implements AutoCloseable {
         }
         acceptor = new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks);
         new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
-        new SessionsApi(database, components, settings).register(router);
+        SessionDeletions deletions = new SessionDeletions(metrics);
+        new SessionsApi(database, components, settings, deletions).register(router);
+        if (settings.sessionRetention() != null) {
+            retention = new SessionRetention(database, settings.sessionRetention(), SessionRetention.BATCH, Duration.ofHours(1),
+                    Duration.ofSeconds(1), deletions, Clock.systemUTC()).start();
+        }
         new ReprocessApi(database, components, Clock.systemUTC(), clients.topics().prefix()).register(router);
         new MemoriesApi(database, new MemoryAnnouncer(producer, clients.topics().usersChanged()), Clock.systemUTC()).register(router);
         forgetRunner = new ForgetRunner(database, Clock.systemUTC()).start();
@@ -139,6 +146,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (forgetRunner != null) {
             forgetRunner.close();
+        }
+        if (retention != null) {
+            retention.close();
         }
         if (acceptor != null) {
             acceptor.close();

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param maxStateBytes   larger session_state arguments are refused with 400
  * @param maxBacklog      accepted, unfinished runs past which new runs are refused with 429 and Retry-After
  * @param reprocessRate   sessions a second that reprocessing jobs publish, so live runs keep their latency
+ * @param sessionRetention sessions not updated for this long are deleted in the background; null: kept for ever (the default)
  */
 public record GatewaySettings(String host, int port, Duration waitTimeout, int maxBodyBytes, int maxMessageChars, int maxStateBytes, int httpThreads,
-                              double reprocessRate, long maxBacklog, Duration streamTimeout) {
+                              double reprocessRate, long maxBacklog, Duration streamTimeout, Duration sessionRetention) {
 
     public static GatewaySettings read(Env env) {
         return new GatewaySettings(
@@ -26,6 +27,12 @@ public record GatewaySettings(String host, int port, Duration waitTimeout, int m
                 env.integer("SESSIONFLOW_GATEWAY_THREADS", 64, 2, 4096),
                 env.integer("SESSIONFLOW_REPROCESS_RATE", 500, 1, 1_000_000),
                 env.integer("SESSIONFLOW_MAX_BACKLOG", 100_000, 1, Integer.MAX_VALUE),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_STREAM_TIMEOUT_SECONDS", 600, 1, 86_400)));
+                Duration.ofSeconds(env.integer("SESSIONFLOW_STREAM_TIMEOUT_SECONDS", 600, 1, 86_400)),
+                retention(env.integer("SESSIONFLOW_SESSION_RETENTION_DAYS", 0, 0, 36_500)));
+    }
+
+    /** 0 days (the default) turns retention off: deleting users' data is something to ask for. */
+    private static Duration retention(int days) {
+        return days == 0 ? null : Duration.ofDays(days);
     }
 }

@@ -17,8 +17,10 @@ import io.sessionflow.session.SessionState;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStore;
+import io.sessionflow.store.run.SessionMessages;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.store.session.SessionFilter;
+import io.sessionflow.store.session.SessionPurge;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.snapshot.SnapshotStore;
 import java.sql.Connection;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -40,8 +43,10 @@ final class SessionsApi {
 
     private static final int MAX_NAME_CHARS = 256;
     private static final int MAX_BULK_DELETE = 1000;
-    private static final Set<String> LIST_PARAMS = Set.of("user_id", "session_type", "component_id", "session_name", "from", "to",
-            "page", "limit", "sort_by", "sort_order");
+    private static final Set<String> LIST_PARAMS = Set.of("user_id", "session_type", "type", "component_id", "session_name",
+            "from", "to", "start_timestamp", "end_timestamp", "updated_from", "updated_to", "updated_start_timestamp",
+            "updated_end_timestamp", "page", "limit", "sort_by", "sort_order", "include");
+    private static final Set<String> INCLUDABLE = Set.of("message_count");
     private static final Set<String> PAGE_PARAMS = Set.of("page", "limit", "sort_order");
 
     private final Database database;
@@ -50,8 +55,12 @@ final class SessionsApi {
     private final SessionStore sessions = new SessionStore();
     private final SnapshotStore snapshots = new SnapshotStore();
     private final RunStore runs = new RunStore();
+    private final SessionMessages messages = new SessionMessages();
+    private final SessionPurge purge = new SessionPurge();
+    private final SessionDeletions deletions;
 
-    SessionsApi(Database database, ComponentRegistry components, GatewaySettings settings) {
+    SessionsApi(Database database, ComponentRegistry components, GatewaySettings settings, SessionDeletions deletions) {
+        this.deletions = deletions;
         this.database = database;
         this.components = components;
         this.settings = settings;
@@ -61,10 +70,12 @@ final class SessionsApi {
         router.route("GET", "/v1/sessions", this::list);
         router.route("POST", "/v1/sessions", this::create);
         router.route("DELETE", "/v1/sessions", this::deleteMany);
+        router.route("POST", "/v1/sessions/purge", this::purge);
         router.route("GET", "/v1/sessions/{session_id}", this::get);
         router.route("PATCH", "/v1/sessions/{session_id}", this::patch);
         router.route("DELETE", "/v1/sessions/{session_id}", this::deleteOne);
         router.route("GET", "/v1/sessions/{session_id}/runs", this::listRuns);
+        router.route("GET", "/v1/sessions/{session_id}/messages", this::listMessages);
     }
 
     private void list(HttpCall call) {
@@ -77,12 +88,18 @@ final class SessionsApi {
             }
             userId = principal.userId();
         }
-        String type = call.queryChoice("session_type", null, List.of("agent", "team"));
-        Instant from = call.queryInstant("from");
-        Instant to = call.queryInstant("to");
-        if (from != null && to != null && !from.isBefore(to)) {
-            throw ApiException.badRequest("to", "to must be after from");
-        }
+        // Agno's spellings are accepted beside ours (type, Unix-second timestamps); naming one thing twice is a 400.
+        String type = either(call, "session_type", "type", call.queryChoice("session_type", null, List.of("agent", "team")),
+                call.queryChoice("type", null, List.of("agent", "team")));
+        Instant from = either(call, "from", "start_timestamp", call.queryInstant("from"), call.queryEpochSeconds("start_timestamp"));
+        Instant to = either(call, "to", "end_timestamp", call.queryInstant("to"), call.queryEpochSeconds("end_timestamp"));
+        requireOrdered(from, to, call.query("to").isPresent() ? "to" : "end_timestamp");
+        Instant updatedFrom = either(call, "updated_from", "updated_start_timestamp", call.queryInstant("updated_from"),
+                call.queryEpochSeconds("updated_start_timestamp"));
+        Instant updatedTo = either(call, "updated_to", "updated_end_timestamp", call.queryInstant("updated_to"),
+                call.queryEpochSeconds("updated_end_timestamp"));
+        requireOrdered(updatedFrom, updatedTo, call.query("updated_to").isPresent() ? "updated_to" : "updated_end_timestamp");
+        boolean withMessageCount = includes(call, "message_count");
         String name = call.query("session_name").orElse(null);
         if (name != null && name.length() > MAX_NAME_CHARS) {
             throw ApiException.badRequest("session_name", "session_name is longer than " + MAX_NAME_CHARS + " characters");
@@ -92,11 +109,18 @@ final class SessionsApi {
                 call.queryChoice("sort_by", "created_at", List.of("created_at", "updated_at")).equals("created_at")
                         ? SessionFilter.SortBy.CREATED_AT : SessionFilter.SortBy.UPDATED_AT,
                 call.queryChoice("sort_order", "desc", List.of("asc", "desc")).equals("asc"),
-                call.queryInt("page", 1, 1, 1_000_000), call.queryInt("limit", 20, 1, 100));
+                call.queryInt("page", 1, 1, 1_000_000), call.queryInt("limit", 20, 1, 100), updatedFrom, updatedTo);
         call.respond(200, database.withConnection(c -> {
             ArrayNode items = Json.MAPPER.createArrayNode();
-            for (Session session : sessions.list(c, filter)) {
-                items.add(SessionView.listItem(session));
+            List<Session> found = sessions.list(c, filter);
+            Map<String, Long> messageCounts = withMessageCount
+                    ? messages.countBySessions(c, found.stream().map(Session::sessionId).toList()) : Map.of();
+            for (Session session : found) {
+                ObjectNode item = SessionView.listItem(session);
+                if (withMessageCount) {
+                    item.put("message_count", messageCounts.getOrDefault(session.sessionId(), 0L));
+                }
+                items.add(item);
             }
             return page(items, sessions.count(c, filter), filter.page(), filter.limit());
         }));
@@ -173,6 +197,7 @@ final class SessionsApi {
             List<String> deleted = sessions.delete(c, List.of(sessionId), call.principal().admin() ? null : call.principal().userId());
             return Map.of("deleted", deleted);
         }));
+        deletions.deleted("api", 1);
     }
 
     private void deleteMany(HttpCall call) {
@@ -191,8 +216,50 @@ final class SessionsApi {
         }
         List<String> deleted = database.inTransaction(c ->
                 sessions.delete(c, new ArrayList<>(requested), call.principal().admin() ? null : call.principal().userId()));
+        deletions.deleted("api", deleted.size());
         List<String> notFound = requested.stream().filter(id -> !deleted.contains(id)).toList();
         call.respond(200, Map.of("deleted", deleted, "not_found", notFound));
+    }
+
+    /**
+     * Deletes every session matching a filter (by user, by component, not updated since), admin keys
+     * only, in batches of {@link SessionRetention#BATCH}, each its own transaction and each through the
+     * same delete as by id, so tombstones are written. A session held by a run at that moment is
+     * skipped, not waited for: purging again later takes it.
+     */
+    private void purge(HttpCall call) {
+        call.allowQuery(Set.of());
+        if (!call.principal().admin()) {
+            throw new ApiException(403, "forbidden", "purging sessions needs an admin key", null);
+        }
+        ObjectNode body = JsonFields.object(call.jsonBody(), Set.of("user_id", "component_id", "updated_before"));
+        String userId = JsonFields.optionalId(body, "user_id");
+        String componentId = JsonFields.optionalId(body, "component_id");
+        String before = JsonFields.optionalText(body, "updated_before", 64);
+        Instant updatedBefore = before == null ? null : instant("updated_before", before);
+        if (userId == null && componentId == null && updatedBefore == null) {
+            throw ApiException.badRequest(null, "a purge needs user_id, component_id or updated_before");
+        }
+        SessionPurge.Filter filter = new SessionPurge.Filter(userId, componentId, updatedBefore);
+        long total = 0;
+        while (true) {
+            List<String> deleted = database.inTransaction(c -> purge.deleteBatch(c, sessions, filter, SessionRetention.BATCH));
+            deletions.deleted("purge", deleted.size());
+            total += deleted.size();
+            if (deleted.size() < SessionRetention.BATCH) {
+                break;
+            }
+        }
+        call.respond(200, Map.of("deleted", total));
+    }
+
+    private static Instant instant(String field, String text) {
+        try {
+            return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest(field, field + " must be an ISO-8601 date (2026-01-31) or time (2026-01-31T12:00:00Z)");
+        }
     }
 
     private void listRuns(HttpCall call) {
@@ -208,6 +275,30 @@ final class SessionsApi {
                 items.add(RunView.of(run));
             }
             return page(items, runs.countBySession(c, sessionId), page, limit);
+        }));
+    }
+
+    /**
+     * The conversation as messages, oldest first unless asked otherwise, paged like the runs (a page
+     * number keeps the page of a given message stable, since only completed runs count and they only
+     * ever append).
+     */
+    private void listMessages(HttpCall call) {
+        call.allowQuery(PAGE_PARAMS);
+        String sessionId = call.path("session_id");
+        int page = call.queryInt("page", 1, 1, 1_000_000);
+        int limit = call.queryInt("limit", 50, 1, 500);
+        boolean newestFirst = call.queryChoice("sort_order", "asc", List.of("asc", "desc")).equals("desc");
+        call.respond(200, database.withConnection(c -> {
+            accessible(c, call.principal(), sessionId);
+            ArrayNode items = Json.MAPPER.createArrayNode();
+            for (SessionMessages.Message message : messages.page(c, sessionId, newestFirst, page, limit)) {
+                ObjectNode item = message.message().deepCopy();
+                item.put("run_id", message.runId()).put("run_index", message.runIndex())
+                        .put("created_at", message.createdAt() == null ? null : message.createdAt().toString());
+                items.add(item);
+            }
+            return page(items, messages.count(c, sessionId), page, limit);
         }));
     }
 
@@ -233,6 +324,34 @@ final class SessionsApi {
             throw new ApiException(403, "forbidden", "a user key acts only for its own user_id", "user_id");
         }
         return principal.userId();
+    }
+
+    /** The value given under one of two names for the same thing; both given is a 400 naming the second. */
+    private static <T> T either(HttpCall call, String name, String alias, T value, T aliasValue) {
+        if (call.query(name).isPresent() && call.query(alias).isPresent()) {
+            throw ApiException.badRequest(alias, "give " + name + " or " + alias + ", not both");
+        }
+        return value != null ? value : aliasValue;
+    }
+
+    private static void requireOrdered(Instant from, Instant to, String field) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ApiException.badRequest(field, field + " must be after the range's start");
+        }
+    }
+
+    /** Whether {@code include} (a comma-separated list of optional fields) names this field; unknown names are a 400. */
+    private static boolean includes(HttpCall call, String field) {
+        Optional<String> include = call.query("include");
+        if (include.isEmpty()) {
+            return false;
+        }
+        for (String name : include.get().split(",", -1)) {
+            if (!INCLUDABLE.contains(name.trim())) {
+                throw ApiException.badRequest("include", "include may name only " + INCLUDABLE);
+            }
+        }
+        return List.of(include.get().split(",")).stream().map(String::trim).anyMatch(field::equals);
     }
 
     private static String validId(String field, String id) {

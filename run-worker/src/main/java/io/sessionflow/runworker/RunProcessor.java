@@ -171,7 +171,7 @@ public final class RunProcessor implements AutoCloseable {
         // One transaction, shared with other sessions' runs: the session and run exist, the run is
         // claimed (unless it is finished), and everything the run remembers of its session is read.
         RunStarts.Started started = starts.start(new RunStarts.Start(request, component.sessionState(), flags.historyRunsToLoad(),
-                component.addSessionSummaryToContext(), component.sessionContext(),
+                component.addSessionSummaryToContext(), component.sessionContext(), component.historyAfterSummary(),
                 component.memory().injectsMemories() ? component.memory().memoryLimit() : 0));
         if (started instanceof RunStarts.Refused refused) {
             throw refused.reason();

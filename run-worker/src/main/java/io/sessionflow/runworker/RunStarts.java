@@ -31,14 +31,16 @@ import java.util.function.IntConsumer;
 final class RunStarts implements AutoCloseable {
 
     /**
-     * A run to start, with what its component asks to read of the session, and how many of the user's
-     * memories it is shown (0: the component shows none, and neither memories nor profile are read).
+     * A run to start, with what its component asks to read of the session (with
+     * {@code historyAfterSummary}, only the runs its summary does not cover are read as history), and how
+     * many of the user's memories it is shown (0: the component shows none, and neither memories nor
+     * profile are read).
      */
     record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext,
-                 int memoryLimit) {
+                 boolean historyAfterSummary, int memoryLimit) {
 
         Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
-            this(request, defaultState, historyRuns, withSummary, withContext, 0);
+            this(request, defaultState, historyRuns, withSummary, withContext, false, 0);
         }
 
         boolean withUserKnowledge() {
@@ -103,7 +105,8 @@ final class RunStarts implements AutoCloseable {
         Set<String> claimed = runs.claimAll(c, owned.stream().map(Start::request).toList());
         Map<String, SessionMemory> memories = SessionMemory.loadAll(c, owned.stream()
                 .filter(s -> claimed.contains(s.request().runId()))
-                .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext()))
+                .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext(),
+                        s.historyAfterSummary()))
                 .toList());
         // The user's memories and profile, for every user of the batch in one statement: a brand-new
         // session of the user sees them as well as an old one.

@@ -266,7 +266,7 @@ class GroupCommittedRunsIT {
     }
 
     private static RunStarts.Start withMemories(RunRequested request, int memoryLimit) {
-        return new RunStarts.Start(request, Json.object().put("step", 0), 2, true, true, memoryLimit);
+        return new RunStarts.Start(request, Json.object().put("step", 0), 2, true, true, false, memoryLimit);
     }
 
     private Session claimed(RunRequested request) {

@@ -12,6 +12,7 @@ import java.util.List;
  *
  * @param model              a model spec ({@code local} or {@code openai:<id>}); null means the configured default
  * @param sessionState       the default state, copied in only when a session is created
+ * @param addHistoryToContext send the latest runs as history; null (omitted) means true, Agno's default
  * @param numHistoryRuns     how many completed top-level runs of history (default 3)
  * @param numHistoryMessages when set, a message count instead of a run count
  * @param sessionContext     keep a session-context snapshot and add it to the context
@@ -21,6 +22,12 @@ import java.util.List;
  * @param enableAgenticState the model gets the built-in {@code update_session_state} tool (Agno's agentic state)
  * @param tools              the HTTP and external tools the model may call
  * @param toolCallLimit      the most tool calls one run executes (default {@value #DEFAULT_TOOL_CALL_LIMIT})
+ * @param summaryModel       the model the summarizer uses for this component (Agno's SessionSummaryManager(model=...));
+ *                           null means the component's model
+ * @param sessionContextModel the model the context worker uses for this component; null means the component's model
+ * @param historyAfterSummary with a summary in the context, send as history only the runs the summary does not cover
+ *                           (after its up_to_run_index), still at most the history window: the summary stands in
+ *                           for the older runs, as the seed says it does
  */
 public record ComponentDefinition(
         ComponentType type,
@@ -30,7 +37,7 @@ public record ComponentDefinition(
         String instructions,
         ObjectNode sessionState,
         boolean addSessionStateToContext,
-        boolean addHistoryToContext,
+        Boolean addHistoryToContext,
         Integer numHistoryRuns,
         Integer numHistoryMessages,
         boolean enableSessionSummaries,
@@ -48,7 +55,10 @@ public record ComponentDefinition(
         boolean enableAgenticMemory,
         boolean enableAgenticState,
         List<ToolDefinition> tools,
-        Integer toolCallLimit) {
+        Integer toolCallLimit,
+        String summaryModel,
+        String sessionContextModel,
+        boolean historyAfterSummary) {
 
     public static final int DEFAULT_NUM_HISTORY_RUNS = 3;
     /** A bound on a model that keeps calling tools; Agno has none by default, a pipeline needs one. */
@@ -65,20 +75,21 @@ public record ComponentDefinition(
                 numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, null);
     }
 
-    /** A component without user memories or tools. */
+    /** A component without user memories or tools, whose summaries and context use its own model, with the whole history window. */
     public ComponentDefinition(ComponentType type, String id, String description, String model, String instructions, ObjectNode sessionState,
                                boolean addSessionStateToContext, boolean addHistoryToContext, Integer numHistoryRuns, Integer numHistoryMessages,
                                boolean enableSessionSummaries, boolean addSessionSummaryToContext, boolean sessionContext, boolean enablePlanning,
                                List<String> members, String webhookUrl) {
         this(type, id, description, model, instructions, sessionState, addSessionStateToContext, addHistoryToContext, numHistoryRuns,
                 numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext, sessionContext, enablePlanning, members, webhookUrl,
-                false, null, false, null, null, false, false, null, null);
+                false, null, false, null, null, false, false, null, null, null, null, false);
     }
 
     public ComponentDefinition {
         Ids.requireId(id, "id");
         instructions = instructions == null ? "" : instructions;
         description = description == null ? "" : description;
+        addHistoryToContext = addHistoryToContext == null || addHistoryToContext;
         sessionState = sessionState == null ? Json.object() : sessionState.deepCopy();
         numHistoryRuns = numHistoryRuns == null ? DEFAULT_NUM_HISTORY_RUNS : numHistoryRuns;
         if (numHistoryRuns < 0) {
@@ -135,12 +146,37 @@ public record ComponentDefinition(
                 addHistoryToContext, numHistoryRuns, numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext,
                 sessionContext, enablePlanning, members, webhookUrl,
                 updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel, memoryLimit, enableAgenticMemory,
-                enableAgenticState, tools, toolCallLimit);
+                enableAgenticState, tools, toolCallLimit, summaryModel, sessionContextModel, historyAfterSummary);
     }
 
     /** The user-memory options together. */
     public MemoryOptions memory() {
         return new MemoryOptions(updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel, memoryLimit, enableAgenticMemory);
+    }
+
+    /**
+     * This component with what its flags imply switched on, as Agno does (a summary manager given
+     * enables summaries): a summary asked for in the context is kept, and planning keeps a session
+     * context. {@link ComponentRegistry} logs each change it makes this way.
+     */
+    ComponentDefinition withImpliedFlags() {
+        boolean summaries = enableSessionSummaries || addSessionSummaryToContext;
+        boolean context = sessionContext || enablePlanning;
+        return new ComponentDefinition(type, id, description, model, instructions, sessionState, addSessionStateToContext,
+                addHistoryToContext, numHistoryRuns, numHistoryMessages, summaries, addSessionSummaryToContext,
+                context, enablePlanning, members, webhookUrl, updateMemoryOnRun, addMemoriesToContext, userProfile, memoryModel,
+                memoryLimit, enableAgenticMemory, enableAgenticState, tools, toolCallLimit, summaryModel, sessionContextModel,
+                historyAfterSummary);
+    }
+
+    /** The model the summarizer uses for this component. */
+    public String summaryModelSpec() {
+        return summaryModel != null ? summaryModel : model;
+    }
+
+    /** The model the context worker uses for this component. */
+    public String sessionContextModelSpec() {
+        return sessionContextModel != null ? sessionContextModel : model;
     }
 
     /** The default state as a fresh copy: callers may change it freely. */

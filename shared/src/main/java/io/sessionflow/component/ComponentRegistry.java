@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agents and teams this deployment serves, read from a YAML or JSON file (YAML is a superset of
@@ -25,6 +27,7 @@ import java.util.Optional;
  */
 public final class ComponentRegistry {
 
+    private static final Logger log = LoggerFactory.getLogger(ComponentRegistry.class);
     private static final String BUILT_IN = "builtin-components.yaml";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -115,7 +118,23 @@ public final class ComponentRegistry {
             throw new ConfigException(source + ": " + definition.id() + " is listed under " + type.wireName()
                     + "s but says type: " + definition.type().wireName());
         }
-        return definition.withType(type);
+        return implied(definition.withType(type), source);
+    }
+
+    /**
+     * Switches on what a component's flags imply, and says so: asking for the summary in the context
+     * without enabling summaries would otherwise add nothing, ever (Agno enables summaries when given
+     * a summary manager), and planning needs a session context to plan in.
+     */
+    private static ComponentDefinition implied(ComponentDefinition definition, String source) {
+        String key = source + ": " + definition.type().wireName() + " " + definition.id();
+        if (definition.addSessionSummaryToContext() && !definition.enableSessionSummaries()) {
+            log.info("{}: add_session_summary_to_context implies enable_session_summaries: summaries enabled", key);
+        }
+        if (definition.enablePlanning() && !definition.sessionContext()) {
+            log.info("{}: enable_planning implies session_context: session context enabled", key);
+        }
+        return definition.withImpliedFlags();
     }
 
     private static void validate(List<ComponentDefinition> all, String source) {
@@ -126,8 +145,18 @@ public final class ComponentRegistry {
             if (seen.put(key, definition) != null) {
                 problems.add(source + ": " + key + " is defined twice");
             }
-            if (definition.model() != null && !ModelSettings.isValidSpec(definition.model())) {
-                problems.add(source + ": " + key + ": model must be 'local' or 'openai:<model id>', got '" + definition.model() + "'");
+            checkModel(problems, source + ": " + key + ": model", definition.model());
+            checkModel(problems, source + ": " + key + ": summary_model", definition.summaryModel());
+            checkModel(problems, source + ": " + key + ": session_context_model", definition.sessionContextModel());
+            // A model for work the component never asks for is a mistake to report, not a setting to ignore.
+            if (definition.summaryModel() != null && !definition.enableSessionSummaries()) {
+                problems.add(source + ": " + key + ": summary_model is set but summaries are not enabled (enable_session_summaries)");
+            }
+            if (definition.sessionContextModel() != null && !definition.sessionContext()) {
+                problems.add(source + ": " + key + ": session_context_model is set but session_context is not enabled");
+            }
+            if (definition.historyAfterSummary() && !definition.addSessionSummaryToContext()) {
+                problems.add(source + ": " + key + ": history_after_summary needs add_session_summary_to_context (the summary stands in for the older runs)");
             }
             String memoryModel = definition.memory().memoryModel();
             if (memoryModel != null && !ModelSettings.isValidSpec(memoryModel)) {
@@ -149,6 +178,12 @@ public final class ComponentRegistry {
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
+        }
+    }
+
+    private static void checkModel(List<String> problems, String what, String spec) {
+        if (spec != null && !ModelSettings.isValidSpec(spec)) {
+            problems.add(what + " must be 'local' or 'openai:<model id>', got '" + spec + "'");
         }
     }
 

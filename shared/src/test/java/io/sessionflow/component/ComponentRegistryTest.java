@@ -274,9 +274,81 @@ class ComponentRegistryTest {
         ComponentDefinition helper = registry.find(ComponentType.AGENT, "helper").orElseThrow();
         assertThat(helper.numHistoryRuns()).isEqualTo(3).isEqualTo(ComponentDefinition.DEFAULT_NUM_HISTORY_RUNS);
         assertThat(helper.numHistoryMessages()).isNull();
-        assertThat(helper.addHistoryToContext()).isFalse();
+        // The seed: add_history_to_context=True  # Default
+        assertThat(helper.addHistoryToContext()).isTrue();
         assertThat(helper.instructions()).isEmpty();
         assertThat(helper.sessionState()).isEqualTo(Json.object());
+    }
+
+    @Test
+    void shouldKeepTheBuiltInExamplesWithoutHistoryExplicitly() {
+        ComponentRegistry registry = ComponentRegistry.builtIn();
+
+        for (String id : List.of("personal-assistant", "stateful-assistant", "deploy-planner")) {
+            assertThat(registry.find(ComponentType.AGENT, id).orElseThrow().addHistoryToContext()).as(id).isFalse();
+        }
+        assertThat(registry.find(ComponentType.TEAM, "personal-team").orElseThrow().addHistoryToContext()).isFalse();
+    }
+
+    @Test
+    void shouldGiveSummariesAndContextTheirOwnModelsDefaultingToTheComponents() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: thrifty
+                    model: openai:gpt-4o
+                    summary_model: openai:gpt-4o-mini
+                    session_context_model: local
+                    enable_session_summaries: true
+                    session_context: true
+                  - id: plain
+                    model: openai:gpt-4o
+                    enable_session_summaries: true
+                """);
+
+        ComponentDefinition thrifty = registry.find(ComponentType.AGENT, "thrifty").orElseThrow();
+        assertThat(thrifty.summaryModelSpec()).isEqualTo("openai:gpt-4o-mini");
+        assertThat(thrifty.sessionContextModelSpec()).isEqualTo("local");
+        ComponentDefinition plain = registry.find(ComponentType.AGENT, "plain").orElseThrow();
+        assertThat(plain.summaryModelSpec()).isEqualTo("openai:gpt-4o");
+        assertThat(plain.sessionContextModelSpec()).isEqualTo("openai:gpt-4o");
+    }
+
+    @Test
+    void shouldEnableWhatASummaryInContextOrPlanningImplies() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: reads-summary
+                    add_session_summary_to_context: true
+                  - id: plans
+                    enable_planning: true
+                """);
+
+        ComponentDefinition readsSummary = registry.find(ComponentType.AGENT, "reads-summary").orElseThrow();
+        assertThat(readsSummary.enableSessionSummaries()).isTrue();
+        ComponentDefinition plans = registry.find(ComponentType.AGENT, "plans").orElseThrow();
+        assertThat(plans.sessionContext()).isTrue();
+        assertThat(plans.enablePlanning()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseModelsAndOptionsForWorkTheComponentNeverAsksFor() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: idle-summary-model
+                    summary_model: local
+                  - id: idle-context-model
+                    session_context_model: local
+                  - id: bad-model
+                    enable_session_summaries: true
+                    summary_model: gpt-4o
+                  - id: nothing-to-replace
+                    history_after_summary: true
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("idle-summary-model: summary_model is set but summaries are not enabled")
+                .hasMessageContaining("idle-context-model: session_context_model is set but session_context is not enabled")
+                .hasMessageContaining("bad-model: summary_model must be 'local' or 'openai:<model id>', got 'gpt-4o'")
+                .hasMessageContaining("nothing-to-replace: history_after_summary needs add_session_summary_to_context");
     }
 
     @Test

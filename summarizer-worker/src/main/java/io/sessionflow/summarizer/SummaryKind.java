@@ -54,7 +54,7 @@ final class SummaryKind implements SnapshotKind<SessionSummary> {
     @Override
     public Optional<SessionSummary> next(String sessionId, ComponentDefinition component, SessionSummary previous, List<RunTurns> runs,
                                          String promptVersion, Instant now) {
-        Summarizer summarizer = summarizerFor(models.forSpec(component.model()));
+        Summarizer summarizer = summarizerFor(models.forSpec(component.summaryModelSpec()));
         return summarizer.summarize(previous, runs).map(draft -> new SessionSummary(sessionId, draft.summary(), draft.topics(),
                 runs.get(runs.size() - 1).runIndex(), promptVersion, summarizer.modelId(), now));
     }

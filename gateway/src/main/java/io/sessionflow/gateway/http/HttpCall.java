@@ -133,6 +133,23 @@ public final class HttpCall {
         }
     }
 
+    /** A Unix time in whole seconds (Agno's {@code start_timestamp}), or null when absent. */
+    public java.time.Instant queryEpochSeconds(String name) {
+        Optional<String> value = query(name);
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.get());
+            if (seconds >= 0 && seconds <= 253_402_300_799L) { // up to 9999-12-31, as far as an ISO date reaches
+                return java.time.Instant.ofEpochSecond(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest(name, name + " must be a Unix time in whole seconds");
+    }
+
     /** A strict boolean query parameter: absent is {@code defaultValue}, anything but true/false is a 400. */
     public boolean queryFlag(String name, boolean defaultValue) {
         Optional<String> value = query(name);

@@ -24,8 +24,16 @@ import java.util.Optional;
  */
 public record SessionMemory(Optional<SessionSummary> summary, Optional<SessionContext> context, List<ChatMessage> history) {
 
-    /** What to read of one session: how many of its latest runs, and whether its summary and context. */
-    public record Wanted(String sessionId, int historyRuns, boolean withSummary, boolean withContext) {
+    /**
+     * What to read of one session: how many of its latest runs, and whether its summary and context;
+     * with {@code historyAfterSummary} (and a summary read), only runs after the summary's
+     * {@code up_to_run_index}: the summary stands in for the runs it covers.
+     */
+    public record Wanted(String sessionId, int historyRuns, boolean withSummary, boolean withContext, boolean historyAfterSummary) {
+
+        public Wanted(String sessionId, int historyRuns, boolean withSummary, boolean withContext) {
+            this(sessionId, historyRuns, withSummary, withContext, false);
+        }
     }
 
     /** The memory of many sessions in one round trip, by session id. */
@@ -37,15 +45,17 @@ public record SessionMemory(Optional<SessionSummary> summary, Optional<SessionCo
                        (SELECT jsonb_agg(h.messages ORDER BY h.run_index)
                           FROM (SELECT messages, run_index FROM runs
                                  WHERE session_id = w.session_id AND run_index IS NOT NULL AND status = 'completed' AND parent_run_id IS NULL
+                                   AND run_index > CASE WHEN w.after_summary THEN COALESCE(s.up_to_run_index, 0) ELSE 0 END
                                  ORDER BY run_index DESC LIMIT w.history_runs) h)
-                  FROM unnest(CAST(? AS text[]), CAST(? AS int[]), CAST(? AS boolean[]), CAST(? AS boolean[]))
-                       AS w(session_id, history_runs, with_summary, with_context)
+                  FROM unnest(CAST(? AS text[]), CAST(? AS int[]), CAST(? AS boolean[]), CAST(? AS boolean[]), CAST(? AS boolean[]))
+                       AS w(session_id, history_runs, with_summary, with_context, after_summary)
                   LEFT JOIN session_summaries s ON w.with_summary AND s.session_id = w.session_id
                   LEFT JOIN session_contexts c ON w.with_context AND c.session_id = w.session_id""")) {
             select.setArray(1, connection.createArrayOf("text", wanted.stream().map(Wanted::sessionId).toArray()));
             select.setArray(2, connection.createArrayOf("int4", wanted.stream().map(Wanted::historyRuns).toArray()));
             select.setArray(3, connection.createArrayOf("bool", wanted.stream().map(Wanted::withSummary).toArray()));
             select.setArray(4, connection.createArrayOf("bool", wanted.stream().map(Wanted::withContext).toArray()));
+            select.setArray(5, connection.createArrayOf("bool", wanted.stream().map(w -> w.withSummary() && w.historyAfterSummary()).toArray()));
             Map<String, SessionMemory> memories = new HashMap<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {

@@ -254,6 +254,14 @@ public final class SessionStore {
             conditions.add("created_at < ?");
             params.add(Timestamp.from(filter.createdTo()));
         }
+        if (filter.updatedFrom() != null) {
+            conditions.add("updated_at >= ?");
+            params.add(Timestamp.from(filter.updatedFrom()));
+        }
+        if (filter.updatedTo() != null) {
+            conditions.add("updated_at < ?");
+            params.add(Timestamp.from(filter.updatedTo()));
+        }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
