@@ -6,7 +6,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedPostgresServer postgres;
 
-    private EmbeddedStack(EmbeddedKafka kafka, EmbeddedPostgresServer postgres) {
+    /** Package-private for the tests' extension, which starts (and closes) the two servers one by one, as asked. */
+    EmbeddedStack(EmbeddedKafka kafka, EmbeddedPostgresServer postgres) {
         this.kafka = kafka;
         this.postgres = postgres;
     }

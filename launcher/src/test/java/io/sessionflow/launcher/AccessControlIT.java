@@ -8,12 +8,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Keys, users and limits: nobody reads or changes a session that is not theirs, and bad requests change nothing. */
+@PipelineIT
 class AccessControlIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
-    private final GatewayClient alice = pipeline.client.withKey(TestPipeline.keyFor("alice"));
-    private final GatewayClient bob = pipeline.client.withKey(TestPipeline.keyFor("bob"));
+    private final TestPipeline pipeline;
+    private final Rows rows;
+    private final GatewayClient alice;
+    private final GatewayClient bob;
+
+    AccessControlIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+        this.alice = pipeline.client.withKey(TestPipeline.keyFor("alice"));
+        this.bob = pipeline.client.withKey(TestPipeline.keyFor("bob"));
+    }
 
     @Test
     void shouldRefuseRequestsWithoutAValidKey() {

@@ -18,10 +18,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** Every bad request answers 4xx with a JSON body saying what is wrong; nothing is stored or published. */
+@PipelineIT
 class BadInputIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    BadInputIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldRejectMalformedJson() {

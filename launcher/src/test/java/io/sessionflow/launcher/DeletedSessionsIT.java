@@ -23,12 +23,20 @@ import org.junit.jupiter.api.Test;
  * the topic) end as cancelled without a model call and without making the session again; a request
  * made after the deletion may create a session with the same id. On the real broker and Postgres.
  */
+@PipelineIT
 class DeletedSessionsIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
-    private final Topic<RunRequested> requests = pipeline.kafka.topics().runsRequested();
-    private final KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("deleted-sessions-test");
+    private final TestPipeline pipeline;
+    private final Rows rows;
+    private final Topic<RunRequested> requests;
+    private final KafkaProducer<String, byte[]> producer;
+
+    DeletedSessionsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+        this.requests = pipeline.kafka.topics().runsRequested();
+        this.producer = pipeline.kafka.producer("deleted-sessions-test");
+    }
 
     @AfterEach
     void closeProducer() {

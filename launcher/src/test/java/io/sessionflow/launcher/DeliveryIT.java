@@ -27,12 +27,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Ordering, external producers, dead letters and redelivery, on the real broker and Postgres. */
+@PipelineIT
 class DeliveryIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
-    private final Topic<RunRequested> requests = pipeline.kafka.topics().runsRequested();
-    private final KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("delivery-test");
+    private final TestPipeline pipeline;
+    private final Rows rows;
+    private final Topic<RunRequested> requests;
+    private final KafkaProducer<String, byte[]> producer;
+
+    DeliveryIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+        this.requests = pipeline.kafka.topics().runsRequested();
+        this.producer = pipeline.kafka.producer("delivery-test");
+    }
 
     @AfterEach
     void closeProducer() {

@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The demo's scripted conversations pass their own checks and print what the issue asks to see. */
+@PipelineIT
 class DemoIT {
 
     @Test
-    void shouldShowStateFromPostgresTeamsAndHistory() {
-        TestPipeline pipeline = TestPipeline.get();
+    void shouldShowStateFromPostgresTeamsAndHistory(TestPipeline pipeline) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         var failures = new Demo(pipeline.client, new PrintStream(buffer, true, StandardCharsets.UTF_8)).run();
         String transcript = buffer.toString(StandardCharsets.UTF_8);

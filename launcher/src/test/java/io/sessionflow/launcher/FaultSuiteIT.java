@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionflow.config.Env;
 import io.sessionflow.embedded.EmbeddedStack;
+import io.sessionflow.embedded.EmbeddedStackExtension;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunOverrides;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Faults injected for real, under load, on a broker and a Postgres of the suite's own: a run-worker
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * <p>Reproduce: {@code mvn -B verify -pl launcher -am -Dit.test=FaultSuiteIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
  * (the report is printed and written to {@code launcher/target/fault-report.md}).
  */
+@ExtendWith(EmbeddedStackExtension.class)
 class FaultSuiteIT {
 
     private static final int SESSIONS = 40;
@@ -57,8 +60,9 @@ class FaultSuiteIT {
     private static final List<String> REPORT = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        stack = EmbeddedStack.start();
+    static void start(@EmbeddedStackExtension.Own EmbeddedStack own) throws Exception {
+        // Servers of its own: it restarts them, which would break the tests on the shared ones.
+        stack = own;
         model = new FakeOpenAi();
         model.chatDelay(100);
     }
@@ -74,7 +78,6 @@ class FaultSuiteIT {
             database.close();
         }
         model.close();
-        stack.close();
     }
 
     @Test

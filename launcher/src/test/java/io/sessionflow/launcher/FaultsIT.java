@@ -21,10 +21,16 @@ import org.junit.jupiter.api.Test;
  * Timeouts, backpressure, a failing model and graceful shutdown. Each test runs its own services
  * on its own topics (prefix), against the shared broker and Postgres.
  */
+@PipelineIT
 class FaultsIT {
 
-    private final TestPipeline shared = TestPipeline.get();
-    private final Rows rows = new Rows(shared.database);
+    private final TestPipeline shared;
+    private final Rows rows;
+
+    FaultsIT(TestPipeline shared) {
+        this.shared = shared;
+        this.rows = new Rows(shared.database);
+    }
 
     @Test
     void shouldFailARunThatOutlivesItsTimeBudgetAndLeaveTheStateAlone() {

@@ -11,10 +11,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Forgetting a user erases every row of theirs, in batches, with a run of theirs in flight meanwhile. */
+@PipelineIT
 class ForgetUserIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    ForgetUserIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldLeaveNoRowOfTheUserEvenWithARunInFlightAndBeSafeToAskAgain() throws InterruptedException {

@@ -16,10 +16,16 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /** Idempotency, cancellation, fencing and concurrency on the shared pipeline (real broker and Postgres). */
+@PipelineIT
 class GuaranteesIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    GuaranteesIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldReturnTheSameRunForAResubmissionWithTheSameIdempotencyKey() {

@@ -17,14 +17,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The longest run id a request may have and the longest member id a team may have still make a member run id that works everywhere. */
+@PipelineIT
 class MemberRunIdsIT {
 
     private static final String LONGEST_MEMBER = "longest-member-id-" + "x".repeat(45);
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
-    private final Topic<RunRequested> requests = pipeline.kafka.topics().runsRequested();
-    private final KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("member-run-ids-test");
+    private final TestPipeline pipeline;
+    private final Rows rows;
+    private final Topic<RunRequested> requests;
+    private final KafkaProducer<String, byte[]> producer;
+
+    MemberRunIdsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+        this.requests = pipeline.kafka.topics().runsRequested();
+        this.producer = pipeline.kafka.producer("member-run-ids-test");
+    }
 
     @AfterEach
     void closeProducer() {

@@ -8,11 +8,18 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The memories and profile API on the real stack: every route by hand, and each user sees only their own. */
+@PipelineIT
 class MemoriesApiIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final GatewayClient alice = pipeline.client.withKey(TestPipeline.keyFor("alice"));
-    private final GatewayClient bob = pipeline.client.withKey(TestPipeline.keyFor("bob"));
+    private final TestPipeline pipeline;
+    private final GatewayClient alice;
+    private final GatewayClient bob;
+
+    MemoriesApiIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.alice = pipeline.client.withKey(TestPipeline.keyFor("alice"));
+        this.bob = pipeline.client.withKey(TestPipeline.keyFor("bob"));
+    }
 
     private JsonNode add(GatewayClient client, String user, String memory, String... topics) {
         var body = Json.object().put("memory", memory);

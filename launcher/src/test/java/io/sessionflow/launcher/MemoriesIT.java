@@ -16,10 +16,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** User memories on the real broker and Postgres: re-keyed by user with Kafka Streams, extracted per user in order. */
+@PipelineIT
 class MemoriesIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    MemoriesIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
     private final MemoryStore memories = new MemoryStore();
 
     private String run(String user, String session, String message) {

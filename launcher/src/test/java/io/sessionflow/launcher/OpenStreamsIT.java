@@ -18,13 +18,19 @@ import org.junit.jupiter.api.Test;
  * them stay open at once, with far fewer threads than requests, and each still gets its answer.
  * Clients are plain sockets read one after another, so the test itself adds no thread per request.
  */
+@PipelineIT
 class OpenStreamsIT {
 
     private static final int STREAMS = 300;
     private static final int WAITING = 100;
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    OpenStreamsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldHoldNoThreadPerOpenStreamOrWaitingRequest() throws Exception {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.sessionflow.config.Env;
 import io.sessionflow.embedded.EmbeddedPostgresServer;
+import io.sessionflow.embedded.EmbeddedStackExtension;
 import io.sessionflow.gateway.webhook.WebhookSignature;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunEvent;
@@ -16,14 +17,11 @@ import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.Topics;
 import io.sessionflow.runworker.KafkaRunEvents;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,11 +42,17 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 /** Streaming, webhooks, metrics and readiness, on the real broker and Postgres. */
+@PipelineIT
 class OperationsIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
     private final HttpClient http = HttpClient.newHttpClient();
+
+    OperationsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     record Sse(long id, String event, JsonNode data) {
     }
@@ -227,23 +231,21 @@ class OperationsIT {
     }
 
     @Test
-    void shouldNotBeReadyWhilePostgresIsDown() throws Exception {
-        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start()) {
-            Map<String, String> env = new HashMap<>(pipeline.env);
-            env.put("SESSIONFLOW_TOPIC_PREFIX", "ready.");
-            env.put("DATABASE_URL", postgres.jdbcUrl());
-            try (Pipeline ready = Pipeline.open(new Env(env))) {
-                String url = ready.startGateway().url() + "/health/ready";
-                assertThat(status(url)).isEqualTo(200);
-                postgres.stop();
-                Eventually.await("readiness turns false", Duration.ofSeconds(15), () -> status(url) == 503);
-                JsonNode report = Json.parse(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
-                assertThat(report.path("status").asText()).isEqualTo("not_ready");
-                assertThat(report.path("checks").path("postgres").asText()).startsWith("unreachable");
-                assertThat(report.path("checks").path("kafka").asText()).isEqualTo("ok");
-                postgres.resume();
-                Eventually.await("readiness turns true again", Duration.ofSeconds(30), () -> status(url) == 200);
-            }
+    void shouldNotBeReadyWhilePostgresIsDown(@EmbeddedStackExtension.Own EmbeddedPostgresServer postgres) throws Exception {
+        Map<String, String> env = new HashMap<>(pipeline.env);
+        env.put("SESSIONFLOW_TOPIC_PREFIX", "ready.");
+        env.put("DATABASE_URL", postgres.jdbcUrl());
+        try (Pipeline ready = Pipeline.open(new Env(env))) {
+            String url = ready.startGateway().url() + "/health/ready";
+            assertThat(status(url)).isEqualTo(200);
+            postgres.stop();
+            Eventually.await("readiness turns false", Duration.ofSeconds(15), () -> status(url) == 503);
+            JsonNode report = Json.parse(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(report.path("status").asText()).isEqualTo("not_ready");
+            assertThat(report.path("checks").path("postgres").asText()).startsWith("unreachable");
+            assertThat(report.path("checks").path("kafka").asText()).isEqualTo("ok");
+            postgres.resume();
+            Eventually.await("readiness turns true again", Duration.ofSeconds(30), () -> status(url) == 200);
         }
     }
 

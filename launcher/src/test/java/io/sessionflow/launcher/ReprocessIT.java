@@ -15,10 +15,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Batch reprocessing on the real broker and Postgres, with the local model. */
+@PipelineIT
 class ReprocessIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    ReprocessIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldRebuildTenThousandSessionsWhileLiveRunsFlowAndTouchNothingElse() {

@@ -9,10 +9,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** A run's index is given when it completes; until then, and for member runs always, the gateway shows null (not 0). */
+@PipelineIT
 class RunIndexIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    RunIndexIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldShowANullRunIndexForARunThatIsRunningOrCancelled() {

@@ -22,10 +22,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** Several run-workers in one consumer group share the partitions, and every session stays in order. */
+@PipelineIT
 class ScaleOutIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    ScaleOutIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldShareThePartitionsBetweenWorkersAndKeepEverySessionInOrder() {

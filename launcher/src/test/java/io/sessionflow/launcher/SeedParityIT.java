@@ -12,9 +12,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What Agno's session documents promise, on our API: their list parameters, the session's messages. */
+@PipelineIT
 class SeedParityIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
+    private final TestPipeline pipeline;
+
+    SeedParityIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
 
     @Test
     void shouldFilterSessionsByAgnosUnixTimestampsTypeAndTheUpdatedRange() throws Exception {

@@ -27,10 +27,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The session API on the real gateway and Postgres: listing over 1,200 sessions, changes, deletes, the API description, the CLI. */
+@PipelineIT
 class SessionApiIT {
 
-    private static final TestPipeline PIPELINE = TestPipeline.get();
-    private static final Rows ROWS = new Rows(PIPELINE.database);
+    private static TestPipeline pipeline;
+    private static Rows rows;
     private static final String TOKEN = "tok" + UUID.randomUUID().toString().substring(0, 8);
     private static final List<String> USERS = List.of(TOKEN + "-u0", TOKEN + "-u1", TOKEN + "-u2", TOKEN + "-u3");
     private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
@@ -41,7 +42,9 @@ class SessionApiIT {
     }
 
     @BeforeAll
-    static void createSessions() throws Exception {
+    static void createSessions(TestPipeline shared) throws Exception {
+        pipeline = shared;
+        rows = new Rows(shared.database);
         String[][] components = {{"agent", "personal-assistant"}, {"agent", "chat-with-history"}, {"team", "personal-team"}};
         String[] names = {"Trip to Japan", "work notes", "TRIP budget", "groceries"};
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
@@ -51,7 +54,7 @@ class SessionApiIT {
             String name = TOKEN + " " + names[i % 4] + " " + i;
             ObjectNode body = Json.object().put("session_id", TOKEN + "-s" + i).put("user_id", USERS.get(i % 4))
                     .put("component_type", component[0]).put("component_id", component[1]).put("session_name", name);
-            creations.add(clients.submit(() -> PIPELINE.client.post("/v1/sessions", Json.toText(body))));
+            creations.add(clients.submit(() -> pipeline.client.post("/v1/sessions", Json.toText(body))));
             // Spread creation over 120 days, and updates in a different order, so the two sorts differ.
             Instant createdAt = EPOCH.plus(i * 137L % 120, ChronoUnit.DAYS).plusSeconds(i);
             Instant updatedAt = EPOCH.plus(200, ChronoUnit.DAYS).minusSeconds(i * 7919L % 100_000);
@@ -62,7 +65,7 @@ class SessionApiIT {
             assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
         }
         clients.shutdown();
-        PIPELINE.database.withConnection(c -> {
+        pipeline.database.withConnection(c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE sessions SET created_at = ?, updated_at = ? WHERE session_id = ?")) {
                 for (Fixture session : SESSIONS) {
                     update.setTimestamp(1, Timestamp.from(session.created()));
@@ -103,7 +106,7 @@ class SessionApiIT {
 
     @Test
     void shouldAnswerAnEmptyPagePastTheEndWithTheTotal() {
-        JsonNode page = PIPELINE.client.get("/v1/sessions?user_id=" + USERS.get(0) + "&page=100&limit=50").body();
+        JsonNode page = pipeline.client.get("/v1/sessions?user_id=" + USERS.get(0) + "&page=100&limit=50").body();
         assertThat(page.path("items")).isEmpty();
         assertThat(page.path("total").asLong()).isEqualTo(300);
         assertThat(page.path("page").asInt()).isEqualTo(100);
@@ -112,7 +115,7 @@ class SessionApiIT {
     @Test
     void shouldRenameMergeReplaceStateAndReplaceMetadata() {
         String id = SessionSemanticsIT.newId("patch");
-        GatewayClient.Response created = PIPELINE.client.post("/v1/sessions", Json.toText(Json.object().put("session_id", id)
+        GatewayClient.Response created = pipeline.client.post("/v1/sessions", Json.toText(Json.object().put("session_id", id)
                 .put("user_id", "patcher").put("component_type", "agent").put("component_id", "shopper")));
         assertThat(created.body().path("session_state")).isEqualTo(Json.parse("{\"shopping_list\":[],\"preferences\":{\"store\":\"corner-shop\"}}"));
 
@@ -127,52 +130,52 @@ class SessionApiIT {
         assertThat(replaced.path("session_name").asText()).isEqualTo("Weekly shop");
 
         // The next run sees the patched state.
-        GatewayClient.Response run = PIPELINE.client.run("agents", "shopper", SessionSemanticsIT.body("patcher", id, "what now?", null));
+        GatewayClient.Response run = pipeline.client.run("agents", "shopper", SessionSemanticsIT.body("patcher", id, "what now?", null));
         assertThat(run.body().path("content").asText()).contains("\"only\" : 1");
     }
 
     @Test
     void shouldDeleteASessionWithItsRunsSummaryAndContextLeavingNoOrphans() {
         String id = SessionSemanticsIT.newId("delete");
-        GatewayClient.Response first = PIPELINE.client.run("agents", "summarized", SessionSemanticsIT.body("deleter", id, "one.", null));
-        PIPELINE.client.run("agents", "summarized", SessionSemanticsIT.body("deleter", id, "two.", null));
-        PIPELINE.client.run("agents", "planner", SessionSemanticsIT.body("deleter", id + "-p", "Plan it.", null));
+        GatewayClient.Response first = pipeline.client.run("agents", "summarized", SessionSemanticsIT.body("deleter", id, "one.", null));
+        pipeline.client.run("agents", "summarized", SessionSemanticsIT.body("deleter", id, "two.", null));
+        pipeline.client.run("agents", "planner", SessionSemanticsIT.body("deleter", id + "-p", "Plan it.", null));
         Eventually.await("summary and context exist", Duration.ofSeconds(30), () ->
-                ROWS.count("SELECT count(*) FROM session_summaries WHERE session_id = ?", id) == 1
-                        && ROWS.count("SELECT count(*) FROM session_contexts WHERE session_id = ?", id + "-p") == 1);
+                rows.count("SELECT count(*) FROM session_summaries WHERE session_id = ?", id) == 1
+                        && rows.count("SELECT count(*) FROM session_contexts WHERE session_id = ?", id + "-p") == 1);
 
-        assertThat(PIPELINE.client.send("DELETE", "/v1/sessions/" + id, null).body().path("deleted")).hasSize(1);
-        GatewayClient.Response bulk = PIPELINE.client.send("DELETE", "/v1/sessions",
+        assertThat(pipeline.client.send("DELETE", "/v1/sessions/" + id, null).body().path("deleted")).hasSize(1);
+        GatewayClient.Response bulk = pipeline.client.send("DELETE", "/v1/sessions",
                 Json.toText(Json.parse("{\"session_ids\": [\"" + id + "-p\", \"" + id + "-none\"]}")));
         assertThat(bulk.body().path("deleted").get(0).asText()).isEqualTo(id + "-p");
         assertThat(bulk.body().path("not_found").get(0).asText()).isEqualTo(id + "-none");
 
         for (String table : List.of("sessions", "runs", "session_summaries", "session_contexts")) {
-            assertThat(ROWS.count("SELECT count(*) FROM " + table + " WHERE session_id IN (?, ?)", id, id + "-p")).as(table).isZero();
+            assertThat(rows.count("SELECT count(*) FROM " + table + " WHERE session_id IN (?, ?)", id, id + "-p")).as(table).isZero();
         }
-        assertThat(ROWS.count("SELECT count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = r.session_id)")).isZero();
-        assertThat(PIPELINE.client.get("/v1/runs/" + first.body().path("run_id").asText()).status()).isEqualTo(404);
-        assertThat(PIPELINE.client.get("/v1/sessions/" + id).status()).isEqualTo(404);
+        assertThat(rows.count("SELECT count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_id = r.session_id)")).isZero();
+        assertThat(pipeline.client.get("/v1/runs/" + first.body().path("run_id").asText()).status()).isEqualTo(404);
+        assertThat(pipeline.client.get("/v1/sessions/" + id).status()).isEqualTo(404);
     }
 
     @Test
     void shouldPageASessionsRunsNewestFirst() {
         String id = SessionSemanticsIT.newId("runs");
         for (int i = 1; i <= 5; i++) {
-            PIPELINE.client.run("agents", "personal-assistant", SessionSemanticsIT.body("pager", id, "m" + i, null));
+            pipeline.client.run("agents", "personal-assistant", SessionSemanticsIT.body("pager", id, "m" + i, null));
         }
-        JsonNode first = PIPELINE.client.get("/v1/sessions/" + id + "/runs?limit=2").body();
+        JsonNode first = pipeline.client.get("/v1/sessions/" + id + "/runs?limit=2").body();
         assertThat(first.path("total").asInt()).isEqualTo(5);
         assertThat(first.path("items")).extracting(run -> run.path("run_index").asInt()).containsExactly(5, 4);
-        JsonNode last = PIPELINE.client.get("/v1/sessions/" + id + "/runs?limit=2&page=3").body();
+        JsonNode last = pipeline.client.get("/v1/sessions/" + id + "/runs?limit=2&page=3").body();
         assertThat(last.path("items")).extracting(run -> run.path("run_index").asInt()).containsExactly(1);
-        JsonNode oldest = PIPELINE.client.get("/v1/sessions/" + id + "/runs?sort_order=asc&limit=3").body();
+        JsonNode oldest = pipeline.client.get("/v1/sessions/" + id + "/runs?sort_order=asc&limit=3").body();
         assertThat(oldest.path("items")).extracting(run -> run.path("input").path("message").asText()).containsExactly("m1", "m2", "m3");
     }
 
     @Test
     void shouldDescribeExactlyTheRoutesTheGatewayServes() throws Exception {
-        GatewayClient.Response response = new GatewayClient(PIPELINE.gateway.url(), null).get("/v1/openapi.yaml");
+        GatewayClient.Response response = new GatewayClient(pipeline.gateway.url(), null).get("/v1/openapi.yaml");
         assertThat(response.status()).isEqualTo(200);
         JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(response.body().path("text").asText());
         TreeSet<String> described = new TreeSet<>();
@@ -181,13 +184,13 @@ class SessionApiIT {
             Map.Entry<String, JsonNode> path = paths.next();
             path.getValue().fieldNames().forEachRemaining(method -> described.add(method.toUpperCase() + " " + path.getKey()));
         }
-        assertThat(described).isEqualTo(new TreeSet<>(PIPELINE.gateway.routes()));
+        assertThat(described).isEqualTo(new TreeSet<>(pipeline.gateway.routes()));
     }
 
     @Test
     void shouldListShowRenameAndDeleteFromTheCommandLine() {
         String id = TOKEN + "-s7";
-        Map<String, String> env = Map.of("SESSIONFLOW_URL", PIPELINE.gateway.url(), "SESSIONFLOW_API_KEY", TestPipeline.ADMIN_KEY);
+        Map<String, String> env = Map.of("SESSIONFLOW_URL", pipeline.gateway.url(), "SESSIONFLOW_API_KEY", TestPipeline.ADMIN_KEY);
 
         CliRun list = cli(env, "sessions", "list", "--user", USERS.get(3), "--limit", "3", "--order", "asc");
         assertThat(list.status).isZero();
@@ -224,7 +227,7 @@ class SessionApiIT {
     }
 
     private static JsonNode patch(String id, String body) {
-        GatewayClient.Response response = PIPELINE.client.send("PATCH", "/v1/sessions/" + id, body);
+        GatewayClient.Response response = pipeline.client.send("PATCH", "/v1/sessions/" + id, body);
         assertThat(response.status()).as("%s", response.body()).isEqualTo(200);
         return response.body();
     }
@@ -236,7 +239,7 @@ class SessionApiIT {
         List<String> actual = new ArrayList<>();
         long total = -1;
         for (int page = 1; page < 100; page++) {
-            JsonNode body = PIPELINE.client.get("/v1/sessions?" + query + "&limit=37&page=" + page).body();
+            JsonNode body = pipeline.client.get("/v1/sessions?" + query + "&limit=37&page=" + page).body();
             total = body.path("total").asLong();
             if (body.path("items").isEmpty()) {
                 break;

@@ -15,14 +15,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Retention and purge by filter on the real Postgres: batches, tombstones, one sweeper at a time, counted. */
+@PipelineIT
 class SessionRetentionIT {
 
     /** Old enough that no other test's session is this idle: the sweep runs on the shared database. */
     private static final Instant LONG_AGO = Instant.parse("2001-01-01T00:00:00Z");
     private static final Duration RETENTION = Duration.between(LONG_AGO, Instant.now());
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    SessionRetentionIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldDeleteIdleSessionsInBatchesLeavingTombstonesAndCountingThem() {

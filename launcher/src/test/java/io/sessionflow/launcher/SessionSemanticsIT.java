@@ -10,10 +10,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Agno's session semantics, through the real gateway, Kafka, run-worker and Postgres. */
+@PipelineIT
 class SessionSemanticsIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    SessionSemanticsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
 
     @Test
     void shouldLoadStoredStateOnARunThatPassesNone() {

@@ -25,11 +25,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Summaries and context snapshots on the real broker and Postgres, with the local model. */
+@PipelineIT
 class SnapshotsIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
-    private final KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("snapshots-test");
+    private final TestPipeline pipeline;
+    private final Rows rows;
+    private final KafkaProducer<String, byte[]> producer;
+
+    SnapshotsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+        this.producer = pipeline.kafka.producer("snapshots-test");
+    }
 
     @AfterEach
     void closeProducer() {

@@ -18,16 +18,18 @@ import org.junit.jupiter.api.Test;
  * a scripted server: strict schema, and malformed output retried, then skipped with the memories intact.
  * Own topics (prefix "llm-mem.") so its workers share no group with the other pipelines.
  */
+@PipelineIT
 class StructuredMemoriesIT {
 
     private static FakeOpenAi openAi;
     private static Pipeline pipeline;
     private static GatewayClient client;
     private static Rows rows;
+    private static io.sessionflow.store.Database sharedDatabase;
 
     @BeforeAll
-    static void start() throws Exception {
-        TestPipeline shared = TestPipeline.get();
+    static void start(TestPipeline shared) throws Exception {
+        sharedDatabase = shared.database;
         openAi = new FakeOpenAi();
         Map<String, String> env = new HashMap<>(shared.env);
         env.put("SESSIONFLOW_TOPIC_PREFIX", "llm-mem.");
@@ -83,7 +85,7 @@ class StructuredMemoriesIT {
     }
 
     private static List<String> memories(String user) {
-        return TestPipeline.get().database.withConnection(c -> new io.sessionflow.store.memory.MemoryStore().recent(c, user, 100))
+        return sharedDatabase.withConnection(c -> new io.sessionflow.store.memory.MemoryStore().recent(c, user, 100))
                 .stream().map(io.sessionflow.store.memory.UserMemory::memory).toList();
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * against a scripted OpenAI-compatible server, on the real broker and Postgres. Runs on its own
  * topics (prefix "llm.") so its workers do not share groups with the local-model pipeline.
  */
+@PipelineIT
 class StructuredSnapshotsIT {
 
     private static FakeOpenAi openAi;
@@ -25,8 +26,7 @@ class StructuredSnapshotsIT {
     private static Rows rows;
 
     @BeforeAll
-    static void start() throws Exception {
-        TestPipeline shared = TestPipeline.get();
+    static void start(TestPipeline shared) throws Exception {
         openAi = new FakeOpenAi();
         Map<String, String> env = new HashMap<>(shared.env);
         env.put("SESSIONFLOW_TOPIC_PREFIX", "llm.");

@@ -39,13 +39,22 @@ import org.junit.jupiter.api.Test;
  * A record that cannot be processed ends failed or dead-lettered with the reason, and its partition's
  * committed offset moves past it, on the real broker and Postgres.
  */
+@PipelineIT
 class StuckRecordsIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
-    private final Topic<RunRequested> requests = pipeline.kafka.topics().runsRequested();
-    private final KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("stuck-records-test");
-    private final Admin admin = pipeline.kafka.admin();
+    private final TestPipeline pipeline;
+    private final Rows rows;
+    private final Topic<RunRequested> requests;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Admin admin;
+
+    StuckRecordsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+        this.requests = pipeline.kafka.topics().runsRequested();
+        this.producer = pipeline.kafka.producer("stuck-records-test");
+        this.admin = pipeline.kafka.admin();
+    }
 
     @AfterEach
     void close() {

@@ -2,6 +2,7 @@ package io.sessionflow.launcher;
 
 import io.sessionflow.config.Env;
 import io.sessionflow.embedded.EmbeddedStack;
+import io.sessionflow.embedded.EmbeddedStackExtension;
 import io.sessionflow.context.ContextWorker;
 import io.sessionflow.gateway.Gateway;
 import io.sessionflow.gateway.auth.ApiKeys;
@@ -20,15 +21,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One real Kafka broker, one real Postgres and the real gateway and run-worker, started once per
- * test JVM and shared by the integration tests (each test uses its own session ids). The model is
- * the local model behind a counter, so tests can see how often it was really called.
+ * The real gateway and workers on the shared embedded Kafka and Postgres, started once per test JVM
+ * by the first {@link PipelineIT} test that asks for it and shared by the rest (each test uses its own
+ * session ids). The model is the local model behind a counter, so tests can see how often it was
+ * really called.
  */
-final class TestPipeline {
-
-    private static TestPipeline instance;
+final class TestPipeline implements AutoCloseable {
 
     /** The tests' admin key; user keys are {@link #keyFor(String)}. Only their hashes are configured. */
     static final String ADMIN_KEY = ApiKeys.generate();
@@ -51,8 +54,8 @@ final class TestPipeline {
     final KafkaClients kafka;
     final CountingModel model = new CountingModel(new LocalModel());
 
-    private TestPipeline() {
-        stack = EmbeddedStack.start();
+    private TestPipeline(EmbeddedStack stack) {
+        this.stack = stack;
         env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
         env.put("DATABASE_URL", stack.postgres().jdbcUrl());
@@ -77,20 +80,33 @@ final class TestPipeline {
         memoryWorker = pipeline.startMemoryWorker();
         gateway = pipeline.startGateway();
         client = new GatewayClient(gateway.url(), ADMIN_KEY);
-        database = io.sessionflow.store.Database.open(pipeline.settings().database(), "test-reader");
+        database = Database.open(pipeline.settings().database(), "test-reader");
         kafka = new KafkaClients(pipeline.settings().kafka());
     }
 
-    static synchronized TestPipeline get() {
-        if (instance == null) {
-            instance = new TestPipeline();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                instance.database.close();
-                instance.pipeline.close();
-                instance.stack.close();
-            }));
+    /** Closed by JUnit when the JVM's tests are done, before the servers under it (the store closes in reverse order). */
+    @Override
+    public void close() {
+        database.close();
+        pipeline.close();
+    }
+
+    /** Hands the shared {@link TestPipeline} to a test's constructor or methods. */
+    static final class Resolver implements ParameterResolver {
+
+        private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestPipeline.class);
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == TestPipeline.class;
         }
-        return instance;
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            // The servers first, so that they are stored first and closed last.
+            EmbeddedStack stack = EmbeddedStackExtension.shared(context);
+            return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(TestPipeline.class, key -> new TestPipeline(stack), TestPipeline.class);
+        }
     }
 
     static Path resource(String name) {

@@ -19,13 +19,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Tools on the real broker and Postgres: agentic state, a signed HTTP tool, and at most one execution per tool call. */
+@PipelineIT
 class ToolsIT {
 
     /** The port of the {@code cashier} component's tool URL in test-components.yaml. */
     private static final int TOOL_PORT = 47613;
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
+
+    ToolsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
     private HttpServer toolServer;
     /** Each charge_card call the tool server received: its body, whether its signature held, its call id. */
     private final Map<String, List<Map<String, String>>> charges = new ConcurrentHashMap<>();

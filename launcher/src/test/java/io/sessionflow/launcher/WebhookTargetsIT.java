@@ -31,11 +31,17 @@ import org.junit.jupiter.api.Test;
  * {@code localhost}, so the same loopback receiver is refused as {@code 127.0.0.1} and reached as
  * {@code localhost}.
  */
+@PipelineIT
 class WebhookTargetsIT {
 
-    private final TestPipeline pipeline = TestPipeline.get();
-    private final Rows rows = new Rows(pipeline.database);
+    private final TestPipeline pipeline;
+    private final Rows rows;
     private final List<String> received = new CopyOnWriteArrayList<>();
+
+    WebhookTargetsIT(TestPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.rows = new Rows(pipeline.database);
+    }
     private HttpServer receiver;
     private int port;
 

@@ -18,17 +18,26 @@ import java.time.Duration;
 public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff,
                                 Duration runTimeout, int dbWriters, int maxBatch, ToolSettings tools) {
 
+    public static final int DEFAULT_CONCURRENCY = 256;
+    /** Records held per run that may run at once, unless SESSIONFLOW_WORKER_MAX_BUFFERED says otherwise. */
+    public static final int DEFAULT_BUFFERED_PER_CONCURRENT_RUN = 4;
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+    public static final int DEFAULT_MAX_ATTEMPTS = 4;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 300;
+    public static final int DEFAULT_DB_WRITERS = 4;
+    public static final int DEFAULT_MAX_BATCH = 256;
+
     public static RunWorkerSettings read(Env env) {
-        int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", 256, 1, 10_000);
+        int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 10_000);
         return new RunWorkerSettings(
                 env.string("SESSIONFLOW_RUN_WORKER_GROUP", env.string("SESSIONFLOW_TOPIC_PREFIX", Topics.DEFAULT_PREFIX) + "run-worker"),
                 concurrency,
-                env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * 4, 1, 1_000_000),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
-                new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", 4, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", 300, 1, 86_400)),
-                env.integer("SESSIONFLOW_WORKER_DB_WRITERS", 4, 1, 64),
-                env.integer("SESSIONFLOW_WORKER_MAX_BATCH", 256, 1, 10_000),
+                env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * DEFAULT_BUFFERED_PER_CONCURRENT_RUN, 1, 1_000_000),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600)),
+                new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 1, 86_400)),
+                env.integer("SESSIONFLOW_WORKER_DB_WRITERS", DEFAULT_DB_WRITERS, 1, 64),
+                env.integer("SESSIONFLOW_WORKER_MAX_BATCH", DEFAULT_MAX_BATCH, 1, 10_000),
                 ToolSettings.read(env));
     }
 }

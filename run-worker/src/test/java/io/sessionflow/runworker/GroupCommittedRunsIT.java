@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.config.DatabaseSettings;
 import io.sessionflow.embedded.EmbeddedPostgresServer;
+import io.sessionflow.embedded.EmbeddedStackExtension;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunMetrics;
@@ -33,15 +34,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The run-worker's two group-committed transactions against a real Postgres: in one batch, each
  * run gets its own outcome and the others' troubles (a foreign session, a cancel, a PATCH) do not
  * spill over onto it.
  */
+@ExtendWith(EmbeddedStackExtension.class)
 class GroupCommittedRunsIT {
 
-    private static EmbeddedPostgresServer postgres;
     private static Database database;
     private static RunStarts starts;
     private static RunCommits commits;
@@ -49,8 +51,7 @@ class GroupCommittedRunsIT {
     private final RunStore runs = new RunStore();
 
     @BeforeAll
-    static void start() {
-        postgres = EmbeddedPostgresServer.start();
+    static void start(EmbeddedPostgresServer postgres) {
         database = Database.open(new DatabaseSettings(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4), "batches-test");
         starts = new RunStarts(database, 1, 100, size -> { });
         commits = new RunCommits(database, new TeamMembers(ComponentRegistry.builtIn(), ModelCatalog.fixed(new SyntheticModel(Duration.ZERO))),
@@ -62,7 +63,6 @@ class GroupCommittedRunsIT {
         starts.close();
         commits.close();
         database.close();
-        postgres.close();
     }
 
     @Test

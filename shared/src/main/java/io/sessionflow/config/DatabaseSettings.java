@@ -12,6 +12,10 @@ import java.util.Objects;
  */
 public record DatabaseSettings(String jdbcUrl, String user, String password, int poolSize) {
 
+    public static final int DEFAULT_POOL_SIZE = 16;
+    /** The port of a {@code postgres://} URL that names none. */
+    public static final int DEFAULT_PORT = 5432;
+
     public DatabaseSettings {
         Objects.requireNonNull(jdbcUrl, "null jdbc url");
     }
@@ -20,7 +24,7 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, int
         String url = env.required("DATABASE_URL", "the Postgres database (jdbc:postgresql://... or postgres://user:pass@host:port/db)");
         String user = env.optional("DATABASE_USER").orElse(null);
         String password = env.optional("DATABASE_PASSWORD").orElse(null);
-        int poolSize = env.integer("DATABASE_POOL_SIZE", 16, 1, 500);
+        int poolSize = env.integer("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 500);
         if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
             URI uri = URI.create(url);
             String userInfo = uri.getRawUserInfo();
@@ -29,7 +33,7 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, int
                 user = user != null ? user : decode(parts[0]);
                 password = password != null ? password : parts.length > 1 ? decode(parts[1]) : null;
             }
-            int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+            int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
             url = "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query;
         } else if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {

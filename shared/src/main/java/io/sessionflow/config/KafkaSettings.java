@@ -22,6 +22,11 @@ public record KafkaSettings(
         String groupProtocol,
         Map<String, String> clientProperties) {
 
+    public static final int DEFAULT_PARTITIONS = 12;
+    public static final int DEFAULT_REPLICATION_FACTOR = 1;
+    /** KIP-848's protocol (Kafka 4+); {@code classic} is the other choice. */
+    public static final String DEFAULT_GROUP_PROTOCOL = "consumer";
+
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers, "null bootstrap servers");
         Objects.requireNonNull(topics, "null topics");
@@ -31,9 +36,9 @@ public record KafkaSettings(
     public static KafkaSettings read(Env env) {
         String bootstrap = env.required("KAFKA_BOOTSTRAP_SERVERS", "where the Kafka brokers are (host:port,...)");
         String prefix = env.string("SESSIONFLOW_TOPIC_PREFIX", Topics.DEFAULT_PREFIX);
-        int partitions = env.integer("SESSIONFLOW_TOPIC_PARTITIONS", 12, 1, 10_000);
-        int replication = env.integer("SESSIONFLOW_TOPIC_REPLICATION_FACTOR", 1, 1, 16);
-        String protocol = env.string("KAFKA_GROUP_PROTOCOL", "consumer");
+        int partitions = env.integer("SESSIONFLOW_TOPIC_PARTITIONS", DEFAULT_PARTITIONS, 1, 10_000);
+        int replication = env.integer("SESSIONFLOW_TOPIC_REPLICATION_FACTOR", DEFAULT_REPLICATION_FACTOR, 1, 16);
+        String protocol = env.string("KAFKA_GROUP_PROTOCOL", DEFAULT_GROUP_PROTOCOL);
         if (!protocol.equals("consumer") && !protocol.equals("classic")) {
             env.error("KAFKA_GROUP_PROTOCOL must be 'consumer' (KIP-848, Kafka 4+) or 'classic', got '" + protocol + "'");
         }

@@ -13,6 +13,10 @@ public record ModelSettings(String defaultModel, String openAiBaseUrl, String op
     public static final String OPENAI_PREFIX = "openai:";
     /** {@code synthetic:<n>ms}: the benchmark's model, a fixed answer after n milliseconds. */
     public static final String SYNTHETIC_PREFIX = "synthetic:";
+    public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+    public static final int DEFAULT_OPENAI_TIMEOUT_SECONDS = 120;
+    public static final int DEFAULT_OPENAI_MAX_RETRIES = 2;
+
 
     public ModelSettings {
         Objects.requireNonNull(defaultModel, "null default model");
@@ -26,10 +30,10 @@ public record ModelSettings(String defaultModel, String openAiBaseUrl, String op
         if (!isValidSpec(defaultModel)) {
             env.error("SESSIONFLOW_MODEL must be 'local', 'openai:<model id>' or 'synthetic:<n>ms', got '" + defaultModel + "'");
         }
-        String baseUrl = env.string("OPENAI_BASE_URL", "https://api.openai.com/v1");
+        String baseUrl = env.string("OPENAI_BASE_URL", DEFAULT_OPENAI_BASE_URL);
         String apiKey = env.optional("OPENAI_API_KEY").orElse(null);
-        int timeoutSeconds = env.integer("OPENAI_TIMEOUT_SECONDS", 120, 1, 3600);
-        int retries = env.integer("OPENAI_MAX_RETRIES", 2, 0, 10);
+        int timeoutSeconds = env.integer("OPENAI_TIMEOUT_SECONDS", DEFAULT_OPENAI_TIMEOUT_SECONDS, 1, 3600);
+        int retries = env.integer("OPENAI_MAX_RETRIES", DEFAULT_OPENAI_MAX_RETRIES, 0, 10);
         return new ModelSettings(defaultModel, baseUrl, apiKey, Duration.ofSeconds(timeoutSeconds), retries);
     }
 

@@ -5,27 +5,27 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sessionflow.config.DatabaseSettings;
 import io.sessionflow.embedded.EmbeddedPostgresServer;
+import io.sessionflow.embedded.EmbeddedStackExtension;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(EmbeddedStackExtension.class)
 class DatabaseIT {
 
-    private static EmbeddedPostgresServer postgres;
     private static Database database;
 
     @BeforeAll
-    static void start() {
-        postgres = EmbeddedPostgresServer.start();
+    static void start(EmbeddedPostgresServer postgres) {
         database = Database.open(new DatabaseSettings(postgres.jdbcUrl(), postgres.user(), postgres.password(), 2), "database-test");
     }
 
     @AfterAll
     static void stop() {
         database.close();
-        postgres.close();
     }
 
     /**

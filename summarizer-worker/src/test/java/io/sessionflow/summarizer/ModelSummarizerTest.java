@@ -3,7 +3,6 @@ package io.sessionflow.summarizer;
 import io.sessionflow.model.ScriptedModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ModelException;
 import io.sessionflow.store.run.RunTurns;
 import io.sessionflow.store.snapshot.SessionSummary;

@@ -12,11 +12,14 @@ public final class AuthSettings {
 
     private static final Logger log = LoggerFactory.getLogger(AuthSettings.class);
 
+    /** Keys are required unless SESSIONFLOW_AUTH=off says, explicitly, that anyone may call. */
+    public static final String DEFAULT_MODE = "on";
+
     private AuthSettings() {
     }
 
     public static Authenticator read(Env env) {
-        String mode = env.string("SESSIONFLOW_AUTH", "on");
+        String mode = env.string("SESSIONFLOW_AUTH", DEFAULT_MODE);
         if (mode.equals("off")) {
             log.warn("SESSIONFLOW_AUTH=off: the gateway accepts every request as admin, without a key. Never expose it like this.");
             return Authenticator.off();

@@ -13,6 +13,10 @@ import java.time.Duration;
  */
 public record WebhookSettings(String secret, int maxAttempts, Duration firstRetry, Duration timeout, OutboundAddressPolicy targets) {
 
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final int DEFAULT_RETRY_MS = 1000;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+
     public static WebhookSettings read(Env env) {
         OutboundAddressPolicy targets = OutboundAddressPolicy.DEFAULT;
         try {
@@ -22,9 +26,9 @@ public record WebhookSettings(String secret, int maxAttempts, Duration firstRetr
         }
         return new WebhookSettings(
                 env.optional("SESSIONFLOW_WEBHOOK_SECRET").orElse(null),
-                env.integer("SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS", 5, 1, 50),
-                Duration.ofMillis(env.integer("SESSIONFLOW_WEBHOOK_RETRY_MS", 1000, 1, 600_000)),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 300)),
+                env.integer("SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 50),
+                Duration.ofMillis(env.integer("SESSIONFLOW_WEBHOOK_RETRY_MS", DEFAULT_RETRY_MS, 1, 600_000)),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_WEBHOOK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 1, 300)),
                 targets);
     }
 

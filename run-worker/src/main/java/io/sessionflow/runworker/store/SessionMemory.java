@@ -1,7 +1,6 @@
 package io.sessionflow.runworker.store;
 
 import io.sessionflow.store.Jdbc;
-import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.snapshot.SessionContext;
 import io.sessionflow.store.snapshot.SessionSummary;
 import io.sessionflow.json.Json;

@@ -1,7 +1,6 @@
 package io.sessionflow.store.reprocess;
 
 import io.sessionflow.store.Jdbc;
-import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.json.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

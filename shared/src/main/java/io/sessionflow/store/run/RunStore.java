@@ -1,7 +1,6 @@
 package io.sessionflow.store.run;
 
 import io.sessionflow.store.Jdbc;
-import io.sessionflow.store.session.SessionStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.Ids;

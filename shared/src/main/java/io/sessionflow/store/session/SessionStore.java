@@ -1,7 +1,6 @@
 package io.sessionflow.store.session;
 
 import io.sessionflow.store.Jdbc;
-import io.sessionflow.store.run.RunStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.json.Json;
