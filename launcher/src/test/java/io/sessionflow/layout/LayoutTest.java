@@ -43,6 +43,8 @@ class LayoutTest {
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // Test code published as test-jars (the embedded stack's extension and its tests) is not production code either.
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("io.sessionflow");
 
     @Test

@@ -1,5 +1,7 @@
 package io.sessionflow.gateway.forget;
 
+import io.sessionflow.gateway.store.UserErasures;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.Ids;
 import io.sessionflow.gateway.http.ApiException;

@@ -1,5 +1,7 @@
 package io.sessionflow.gateway.forget;
 
+import io.sessionflow.gateway.store.UserErasures;
+
 import io.sessionflow.store.Database;
 import io.sessionflow.concurrent.DaemonThreads;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.sessionflow.gateway.forget;
+package io.sessionflow.gateway.store;
 
 import io.sessionflow.store.memory.MemoryStore;
 import io.sessionflow.store.session.SessionStore;
