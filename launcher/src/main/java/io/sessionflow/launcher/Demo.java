@@ -96,6 +96,25 @@ final class Demo {
         if (context.path("plan").isEmpty()) {
             out.println("  (the local model proposes no steps, so the plan stays empty; with a real model the plan appears here)");
         }
+        JsonNode later = step("agents", "deploy-planner", "user_1", session, "Step 2 is done as well. What remains?", null);
+        String block = sessionContextBlock(later.path("content").asText());
+        out.println();
+        out.println("  the <session_context> block run 3 received, as the seed lays it out:");
+        block.lines().forEach(line -> out.println((line.startsWith("✓ ") || line.matches("\\d+\\. .*") || line.startsWith("- ") ? "      " : "    ") + line));
+        check("a later run's context lists the completed step with ✓", block.contains("Completed:\n✓ Done with step 1."));
+    }
+
+    /**
+     * The {@code <session_context>} block out of the local model's report of its system message, which
+     * it writes on one line with " / " for each line break.
+     */
+    private static String sessionContextBlock(String content) {
+        int start = content.indexOf("<session_context>");
+        int end = content.indexOf("</session_context>");
+        if (start < 0 || end < start) {
+            return "";
+        }
+        return String.join("\n", content.substring(start, end + "</session_context>".length()).split(" / "));
     }
 
     /** The seed's "Using Both Together": a fact learnt in one session of a user is known in a new one, and only to that user. */

@@ -26,6 +26,7 @@ class DemoIT {
                 .contains("History (2 messages):\n    user: \"My favorite color is blue\"")
                 .contains("== Agent 'memory-assistant': user memories")
                 .contains("    User loves pizza, especially margherita")
+                .contains("    Completed:\n      ✓ Done with step 1.")
                 .contains("Demo finished: every check passed.");
     }
 }
