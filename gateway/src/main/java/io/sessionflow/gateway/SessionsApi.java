@@ -236,7 +236,7 @@ final class SessionsApi {
         String userId = JsonFields.optionalId(body, "user_id");
         String componentId = JsonFields.optionalId(body, "component_id");
         String before = JsonFields.optionalText(body, "updated_before", 64);
-        Instant updatedBefore = before == null ? null : instant("updated_before", before);
+        Instant updatedBefore = before == null ? null : HttpCall.instant("updated_before", before);
         if (userId == null && componentId == null && updatedBefore == null) {
             throw ApiException.badRequest(null, "a purge needs user_id, component_id or updated_before");
         }
@@ -251,15 +251,6 @@ final class SessionsApi {
             }
         }
         call.respond(200, Map.of("deleted", total));
-    }
-
-    private static Instant instant(String field, String text) {
-        try {
-            return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-                    : java.time.OffsetDateTime.parse(text).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.badRequest(field, field + " must be an ISO-8601 date (2026-01-31) or time (2026-01-31T12:00:00Z)");
-        }
     }
 
     private void listRuns(HttpCall call) {

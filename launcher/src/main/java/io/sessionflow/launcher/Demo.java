@@ -1,6 +1,7 @@
 package io.sessionflow.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;
 import java.io.PrintStream;
@@ -135,21 +136,9 @@ final class Demo {
 
     /** Waits until the user has a memory containing the text: memories are extracted asynchronously, per user. */
     private JsonNode awaitMemory(String user, String text) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonNode items = gateway.get("/v1/users/" + user + "/memories?q=" + text).body().path("items");
-            if (!items.isEmpty()) {
-                return items.get(0);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        check("a memory of " + user + " about '" + text + "' is stored within 30 s", false);
-        return Json.object();
+        JsonNode memory = await("a memory of " + user + " about '" + text + "' is stored",
+                () -> gateway.get("/v1/users/" + user + "/memories?q=" + text).body().path("items").path(0));
+        return memory.isMissingNode() ? Json.object() : memory;
     }
 
     private void printContext(JsonNode context) {
@@ -165,12 +154,24 @@ final class Demo {
 
     /** Waits until the session's summary or context covers the given run: they are updated asynchronously. */
     private JsonNode awaitCovered(String session, String kind, int runIndex) {
+        JsonNode[] last = {Json.object()};
+        JsonNode covered = await("the " + kind + " of " + session + " covers run " + runIndex, () -> {
+            last[0] = gateway.get("/v1/sessions/" + session).body().path(kind);
+            return last[0].path("up_to_run_index").asInt() >= runIndex ? last[0] : MissingNode.getInstance();
+        });
+        return covered.isMissingNode() ? last[0] : covered;
+    }
+
+    /**
+     * Polls until {@code poll} answers something other than a missing node, for at most 30 s (the
+     * workers update asynchronously); a timeout is a failed check, and the missing node is returned.
+     */
+    private JsonNode await(String what, java.util.function.Supplier<JsonNode> poll) {
         long deadline = System.currentTimeMillis() + 30_000;
-        JsonNode snapshot = null;
         while (System.currentTimeMillis() < deadline) {
-            snapshot = gateway.get("/v1/sessions/" + session).body().path(kind);
-            if (snapshot.path("up_to_run_index").asInt() >= runIndex) {
-                return snapshot;
+            JsonNode found = poll.get();
+            if (!found.isMissingNode()) {
+                return found;
             }
             try {
                 Thread.sleep(100);
@@ -179,8 +180,8 @@ final class Demo {
                 break;
             }
         }
-        check("the " + kind + " of " + session + " covers run " + runIndex + " within 30 s", false);
-        return snapshot == null ? Json.object() : snapshot;
+        check(what + " within 30 s", false);
+        return MissingNode.getInstance();
     }
 
     private void statePair(String kind, String component, String user, String session, String name, int age) {

@@ -120,16 +120,17 @@ public final class HttpCall {
 
     /** An ISO-8601 instant ({@code 2026-01-31T12:00:00Z}) or date ({@code 2026-01-31}, midnight UTC). */
     public java.time.Instant queryInstant(String name) {
-        Optional<String> value = query(name);
-        if (value.isEmpty()) {
-            return null;
-        }
+        return query(name).map(value -> instant(name, value)).orElse(null);
+    }
+
+    /** Reads a field's ISO-8601 instant or date (midnight UTC), as query parameters and bodies both take them. */
+    public static java.time.Instant instant(String field, String text) {
         try {
-            return value.get().length() == 10
-                    ? java.time.LocalDate.parse(value.get()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-                    : java.time.OffsetDateTime.parse(value.get()).toInstant();
+            return text.length() == 10
+                    ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.OffsetDateTime.parse(text).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.badRequest(name, name + " must be an ISO-8601 date (2026-01-31) or time (2026-01-31T12:00:00Z)");
+            throw ApiException.badRequest(field, field + " must be an ISO-8601 date (2026-01-31) or time (2026-01-31T12:00:00Z)");
         }
     }
 
