@@ -19,6 +19,7 @@ import io.sessionflow.runworker.RunWorker;
 import io.sessionflow.runworker.RunWorkerSettings;
 import io.sessionflow.store.Database;
 import io.sessionflow.summarizer.SummarizerWorker;
+import io.sessionflow.usage.UsageAccounting;
 import io.sessionflow.snapshot.SnapshotSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.metrics.Metrics;
@@ -144,6 +145,15 @@ final class Pipeline implements AutoCloseable {
     SummarizerWorker startSummarizer() {
         SnapshotSettings snapshotSettings = ServiceSettings.required(services.summarizer(), Service.SUMMARIZER);
         return track(new SummarizerWorker(clients, database, components, models, snapshotSettings, metrics).start());
+    }
+
+    /**
+     * Usage per user, component and model (GET /v1/usage): a Kafka Streams application in the
+     * summarizer-worker process, beside the summaries it already keeps from the same completed runs.
+     */
+    UsageAccounting startUsageAccounting() {
+        SnapshotSettings snapshotSettings = ServiceSettings.required(services.summarizer(), Service.SUMMARIZER);
+        return track(new UsageAccounting(clients, database, snapshotSettings.groupId() + "." + UsageAccounting.APPLICATION_ID).start());
     }
 
     ContextWorker startContextWorker() {

@@ -215,6 +215,7 @@ public final class Sessionflow {
             }
             case "summarizer-worker" -> {
                 var worker = pipeline.startSummarizer();
+                pipeline.startUsageAccounting();
                 pipeline.startMetricsServer("runs.completed partitions", () -> !worker.worker().assignedPartitions().isEmpty());
             }
             case "context-worker" -> {
@@ -232,6 +233,7 @@ public final class Sessionflow {
     private static Gateway startEverything(Pipeline pipeline) {
         pipeline.startRunWorker();
         pipeline.startSummarizer();
+        pipeline.startUsageAccounting();
         pipeline.startContextWorker();
         pipeline.startMemoryWorker();
         return pipeline.startGateway();

@@ -76,6 +76,7 @@ final class TestPipeline implements AutoCloseable {
         pipeline = Pipeline.open(new Env(env), ModelCatalog.fixed(model));
         pipeline.startRunWorker();
         summarizer = pipeline.startSummarizer();
+        pipeline.startUsageAccounting();
         contextWorker = pipeline.startContextWorker();
         memoryWorker = pipeline.startMemoryWorker();
         gateway = pipeline.startGateway();

@@ -1,6 +1,7 @@
 package io.sessionflow.gateway.store;
 
 import io.sessionflow.store.memory.MemoryStore;
+import io.sessionflow.store.usage.UsageStore;
 import io.sessionflow.store.session.SessionStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,6 +26,7 @@ public final class UserErasures {
 
     private final SessionStore sessions = new SessionStore();
     private final MemoryStore memories = new MemoryStore();
+    private final UsageStore usage = new UsageStore();
 
     /** The user's running job, or a new one: asking twice while it runs is the same job. */
     public String startOrJoin(Connection c, String jobId, String userId, Instant now) throws SQLException {
@@ -101,10 +103,14 @@ public final class UserErasures {
     /**
      * The rest, once no session is left: the user's memories, profile and extraction progress (under
      * the user's memory lock, so an extraction under way either committed before or finds its session
-     * gone), runs stamped with the user in sessions of no user, and the user key's idempotency keys.
+     * gone), their usage counts, runs stamped with the user in sessions of no user, and the user key's
+     * idempotency keys.
      */
     public void finish(Connection c, Running job, Instant now) throws SQLException {
         int rows = memories.eraseUser(c, job.userId());
+        // Usage counts go too. The usage topology's windows still hold them for up to two days; only a new
+        // run of the same user id in that time would write them back, summed with the new run.
+        rows += usage.deleteUser(c, job.userId());
         try (PreparedStatement runs = c.prepareStatement("DELETE FROM runs WHERE user_id = ?")) {
             runs.setString(1, job.userId());
             rows += runs.executeUpdate();
