@@ -12,6 +12,7 @@ import io.sessionflow.gateway.forget.ForgetRunner;
 import io.sessionflow.gateway.reprocess.ReprocessApi;
 import io.sessionflow.gateway.stream.RunEventReader;
 import io.sessionflow.gateway.usage.UsageApi;
+import io.sessionflow.gateway.console.Console;
 import io.sessionflow.gateway.webhook.WebhookDispatcher;
 import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.kafka.KafkaClients;
@@ -90,6 +91,7 @@ public final class Gateway implements AutoCloseable {
         new ReprocessApi(database, components, Clock.systemUTC(), clients.topics().prefix()).register(router);
         new MemoriesApi(database, new MemoryAnnouncer(producer, clients.topics().usersChanged()), Clock.systemUTC()).register(router);
         new UsageApi(database).register(router);
+        new Console().register(router);
         forgetRunner = new ForgetRunner(database, Clock.systemUTC()).start();
         new ForgetApi(database, forgetRunner, Clock.systemUTC()).register(router);
         jobRunner = new JobRunner(database, components, producer, clients.topics().sessionsReprocess(), settings.reprocessRate(),

@@ -3,7 +3,6 @@ package io.sessionflow.usage;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.usage.UsageStore;
-import io.sessionflow.store.usage.UsageWindow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

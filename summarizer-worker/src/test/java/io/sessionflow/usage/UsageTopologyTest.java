@@ -11,7 +11,6 @@ import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topics;
 import io.sessionflow.store.usage.UsageKey;
 import io.sessionflow.store.usage.UsageTotals;
-import io.sessionflow.store.usage.UsageWindow;
 import io.sessionflow.store.usage.UsageWindow.Granularity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -49,6 +49,7 @@ public final class ReprocessApi {
 
     public void register(Router router) {
         router.route("POST", "/v1/reprocess", this::start);
+        router.route("GET", "/v1/reprocess", this::list);
         router.route("GET", "/v1/reprocess/{job_id}", this::get);
         router.route("POST", "/v1/reprocess/{job_id}/cancel", this::cancel);
     }
@@ -74,6 +75,21 @@ public final class ReprocessApi {
             return null;
         });
         call.respond(202, view(database.withConnection(c -> jobs.find(c, jobId)).orElseThrow()));
+    }
+
+    /** The newest jobs first, each as {@code GET /v1/reprocess/{job_id}} shows it. */
+    private void list(HttpCall call) {
+        requireAdmin(call);
+        call.allowQuery(Set.of("limit"));
+        int limit = call.queryInt("limit", 20, 1, 100);
+        var items = Json.MAPPER.createArrayNode();
+        database.withConnection(c -> {
+            for (String jobId : jobs.recentJobIds(c, limit)) {
+                jobs.find(c, jobId).ifPresent(job -> items.add(view(job)));
+            }
+            return null;
+        });
+        call.respond(200, java.util.Map.of("items", items));
     }
 
     private void get(HttpCall call) {

@@ -59,6 +59,20 @@ public final class ReprocessStore {
         }
     }
 
+    /** The most recently created jobs' ids, newest first (the console's list of jobs). */
+    public List<String> recentJobIds(Connection c, int limit) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT job_id FROM reprocess_jobs ORDER BY created_at DESC, job_id LIMIT ?")) {
+            select.setInt(1, limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
     /** A deployment's running jobs: those still publishing and those waiting for their last items. */
     public List<String> runningJobIds(Connection c, String topicPrefix) throws SQLException {
         List<String> ids = new ArrayList<>();
