@@ -36,10 +36,7 @@ class LayoutTest {
             "io.sessionflow.gateway.webhook.WebhookDispatcher",   // the webhook outbox: claim, mark, retry
             "io.sessionflow.runworker.RunStarts",                 // a batch of run starts in one transaction
             "io.sessionflow.runworker.RunCommits",                // a batch of run commits in one transaction
-            "io.sessionflow.runworker.TeamMembers",               // a team run's member rows
-            "io.sessionflow.launcher.bench.BenchSessions",        // the benchmark's seeding and its Postgres ceiling,
-            "io.sessionflow.launcher.bench.Benchmark",            //   to leave with the benchmark for a module of its own
-            "io.sessionflow.launcher.bench.PostgresCeiling");
+            "io.sessionflow.runworker.TeamMembers");              // a team run's member rows
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

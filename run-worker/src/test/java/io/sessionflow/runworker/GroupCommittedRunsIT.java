@@ -13,8 +13,8 @@ import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
+import io.sessionflow.model.LocalModel;
 import io.sessionflow.model.ModelCatalog;
-import io.sessionflow.model.SyntheticModel;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStatus;
@@ -22,7 +22,6 @@ import io.sessionflow.store.run.RunStore;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.session.SessionTombstones;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -54,7 +53,7 @@ class GroupCommittedRunsIT {
     static void start(EmbeddedPostgresServer postgres) {
         database = Database.open(new DatabaseSettings(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4), "batches-test");
         starts = new RunStarts(database, 1, 100, size -> { });
-        commits = new RunCommits(database, new TeamMembers(ComponentRegistry.builtIn(), ModelCatalog.fixed(new SyntheticModel(Duration.ZERO))),
+        commits = new RunCommits(database, new TeamMembers(ComponentRegistry.builtIn(), ModelCatalog.fixed(new LocalModel())),
                 1, 100, size -> { });
     }
 
@@ -280,7 +279,7 @@ class GroupCommittedRunsIT {
     private static RunCommits.Commit commit(RunRequested request, Session session) {
         String answer = "answer to " + request.runId();
         return new RunCommits.Commit(request, session, Json.object().put("step", session.runCount() + 1), answer,
-                List.of(ChatMessage.user(request.input().message()), ChatMessage.assistant(answer)), "synthetic:0ms",
+                List.of(ChatMessage.user(request.input().message()), ChatMessage.assistant(answer)), "local",
                 new RunMetrics(1, 1, 0, 0), List.of());
     }
 
@@ -290,7 +289,7 @@ class GroupCommittedRunsIT {
 
     private static RunRequested request(String sessionId, String userId, Instant requestedAt) {
         return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, ComponentType.AGENT,
-                "bench-agent", new RunInput("hello"), null, false, RunOverrides.NONE, requestedAt);
+                "chat-with-history", new RunInput("hello"), null, false, RunOverrides.NONE, requestedAt);
     }
 
     private RunRecord find(RunRequested request) {
