@@ -7,10 +7,8 @@ import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.store.run.RunTurns;
 import io.sessionflow.store.snapshot.SessionContext;
-import io.sessionflow.store.snapshot.SnapshotStore;
+import io.sessionflow.store.snapshot.SnapshotTable;
 import io.sessionflow.snapshot.SnapshotKind;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +22,6 @@ final class ContextKind implements SnapshotKind<SessionContext> {
 
     private final ModelCatalog models;
     private final int attempts;
-    private final SnapshotStore snapshots = new SnapshotStore();
 
     ContextKind(ModelCatalog models, int attempts) {
         this.models = models;
@@ -42,13 +39,8 @@ final class ContextKind implements SnapshotKind<SessionContext> {
     }
 
     @Override
-    public Optional<SessionContext> find(Connection connection, String sessionId) throws SQLException {
-        return snapshots.findContext(connection, sessionId);
-    }
-
-    @Override
-    public boolean save(Connection connection, SessionContext context, boolean rebuilt) throws SQLException {
-        return rebuilt ? snapshots.saveRebuiltContext(connection, context) : snapshots.saveContextIfNewer(connection, context);
+    public SnapshotTable<SessionContext> table() {
+        return SnapshotTable.CONTEXTS;
     }
 
     @Override

@@ -23,8 +23,6 @@ import io.sessionflow.store.session.SessionFilter;
 import io.sessionflow.store.session.SessionPurge;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.snapshot.SnapshotStore;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -130,7 +128,7 @@ final class SessionsApi {
         call.allowQuery(Set.of());
         String sessionId = call.path("session_id");
         call.respond(200, database.withConnection(c -> {
-            Session session = accessible(c, call.principal(), sessionId);
+            Session session = visible(call.principal(), sessionId, sessions.find(c, validId("session_id", sessionId)));
             return SessionView.of(session, snapshots.findSummary(c, sessionId), snapshots.findContext(c, sessionId));
         }));
     }
@@ -180,7 +178,7 @@ final class SessionsApi {
             throw ApiException.badRequest(null, "nothing to change: give session_name, session_state or metadata");
         }
         call.respond(200, database.inTransaction(c -> {
-            Session session = accessible(c, call.principal(), sessionId, true);
+            Session session = visible(call.principal(), sessionId, sessions.findForUpdate(c, validId("session_id", sessionId)));
             ObjectNode newState = state == null ? null
                     : "replace".equals(mode) ? state : SessionState.merge(session.sessionState(), state);
             sessions.update(c, sessionId, name, newState, metadata);
@@ -193,7 +191,7 @@ final class SessionsApi {
         call.allowQuery(Set.of());
         String sessionId = call.path("session_id");
         call.respond(200, database.inTransaction(c -> {
-            accessible(c, call.principal(), sessionId);
+            visible(call.principal(), sessionId, sessions.find(c, validId("session_id", sessionId)));
             List<String> deleted = sessions.delete(c, List.of(sessionId), call.principal().admin() ? null : call.principal().userId());
             return Map.of("deleted", deleted);
         }));
@@ -260,7 +258,7 @@ final class SessionsApi {
         int limit = call.queryInt("limit", 20, 1, 100);
         boolean newestFirst = call.queryChoice("sort_order", "desc", List.of("asc", "desc")).equals("desc");
         call.respond(200, database.withConnection(c -> {
-            accessible(c, call.principal(), sessionId);
+            visible(call.principal(), sessionId, sessions.find(c, validId("session_id", sessionId)));
             ArrayNode items = Json.MAPPER.createArrayNode();
             for (RunRecord run : runs.listBySession(c, sessionId, newestFirst, page, limit)) {
                 items.add(RunView.of(run));
@@ -281,7 +279,7 @@ final class SessionsApi {
         int limit = call.queryInt("limit", 50, 1, 500);
         boolean newestFirst = call.queryChoice("sort_order", "asc", List.of("asc", "desc")).equals("desc");
         call.respond(200, database.withConnection(c -> {
-            accessible(c, call.principal(), sessionId);
+            visible(call.principal(), sessionId, sessions.find(c, validId("session_id", sessionId)));
             ArrayNode items = Json.MAPPER.createArrayNode();
             for (SessionMessages.Message message : messages.page(c, sessionId, newestFirst, page, limit)) {
                 ObjectNode item = message.message().deepCopy();
@@ -293,17 +291,13 @@ final class SessionsApi {
         }));
     }
 
-    private Session accessible(Connection c, Principal principal, String sessionId) throws SQLException {
-        return accessible(c, principal, sessionId, false);
-    }
-
-    /** The session if the principal may see it; otherwise the same 404 as for a session that does not exist. */
-    private Session accessible(Connection c, Principal principal, String sessionId, boolean lock) throws SQLException {
-        validId("session_id", sessionId);
-        Session session = (lock ? sessions.findForUpdate(c, sessionId) : sessions.find(c, sessionId))
-                .filter(found -> principal.canAccess(found.userId()))
+    /**
+     * The session if the principal may see it; otherwise the same 404 as for a session that does not exist.
+     * Callers look it up with the id checked by {@link #validId} first.
+     */
+    private static Session visible(Principal principal, String sessionId, Optional<Session> found) {
+        return found.filter(session -> principal.canAccess(session.userId()))
                 .orElseThrow(() -> ApiException.notFound("session " + sessionId + " not found"));
-        return session;
     }
 
     /** A user key acts for its own user: its user_id is stamped, and naming another is refused. */

@@ -81,7 +81,6 @@ final class Cli {
                 .addSubcommand(new Profile())
                 .addSubcommand(new Forget()));
         root.addSubcommand(new Sessionflow.HashKey());
-        root.addSubcommand(new Sessionflow.Bench());
         root.addSubcommand(new Help());
         withHelpOption(root);
         return root.setOut(new PrintWriter(out, true))

@@ -11,7 +11,7 @@ import java.util.Map;
  * Fills in what the environment leaves out: with no {@code KAFKA_BOOTSTRAP_SERVERS} an in-process
  * KRaft broker, with no {@code DATABASE_URL} an embedded Postgres. What is configured is used as is.
  */
-final class EmbeddedDefaults implements AutoCloseable {
+public final class EmbeddedDefaults implements AutoCloseable {
 
     private final Map<String, String> env;
     private final List<AutoCloseable> started;
@@ -21,7 +21,7 @@ final class EmbeddedDefaults implements AutoCloseable {
         this.started = started;
     }
 
-    static EmbeddedDefaults fill(Map<String, String> configured) {
+    public static EmbeddedDefaults fill(Map<String, String> configured) {
         Map<String, String> env = new HashMap<>(configured);
         List<AutoCloseable> started = new ArrayList<>();
         if (isBlank(env.get("DATABASE_URL"))) {
@@ -39,7 +39,7 @@ final class EmbeddedDefaults implements AutoCloseable {
         return new EmbeddedDefaults(env, started);
     }
 
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return env;
     }
 

@@ -37,14 +37,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the services of one process from its configuration: the database (migrated), the Kafka
  * clients (topics created), the components and the models. Services started here are stopped in
- * reverse order by {@link #close()}.
+ * reverse order by {@link #close()}. Public for the benchmark (module bench/), which runs the same wiring
+ * with its synthetic model.
  */
-final class Pipeline implements AutoCloseable {
+public final class Pipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     /** What a process may run; only the settings of the services it runs are read (a worker needs no API keys). */
-    enum Service { GATEWAY, RUN_WORKER, SUMMARIZER, CONTEXT_WORKER, METRICS }
+    public enum Service { GATEWAY, RUN_WORKER, SUMMARIZER, CONTEXT_WORKER, METRICS }
 
     /** Workers' {@code /metrics} and health port: any free one unless {@code SESSIONFLOW_METRICS_PORT} says which. */
     static final int DEFAULT_METRICS_PORT = 0;
@@ -113,7 +114,7 @@ final class Pipeline implements AutoCloseable {
         return open(env, null);
     }
 
-    static Pipeline open(Env env, ModelCatalog models) {
+    public static Pipeline open(Env env, ModelCatalog models) {
         return open(env, models, EnumSet.allOf(Service.class));
     }
 
@@ -122,7 +123,7 @@ final class Pipeline implements AutoCloseable {
      * problem at once in one {@link io.sessionflow.config.ConfigException}, before anything is migrated,
      * created or connected.
      */
-    static Pipeline open(Env env, ModelCatalog models, Set<Service> run) {
+    public static Pipeline open(Env env, ModelCatalog models, Set<Service> run) {
         PipelineSettings settings = PipelineSettings.read(env);
         ServiceSettings services = ServiceSettings.read(env, run);
         env.check();
@@ -131,18 +132,18 @@ final class Pipeline implements AutoCloseable {
         return new Pipeline(settings, services, models);
     }
 
-    Gateway startGateway() {
+    public Gateway startGateway() {
         return track(new Gateway(ServiceSettings.required(services.gateway(), Service.GATEWAY), services.auth(), database, clients,
                 components, metrics, services.webhooks()).start());
     }
 
-    RunWorker startRunWorker() {
+    public RunWorker startRunWorker() {
         RunWorkerSettings workerSettings = ServiceSettings.required(services.runWorker(), Service.RUN_WORKER);
         return track(new RunWorker(clients, events -> track(new RunProcessor(database, components, models, workerSettings, events, metrics,
                 Clock.systemUTC())), workerSettings, metrics).start());
     }
 
-    SummarizerWorker startSummarizer() {
+    public SummarizerWorker startSummarizer() {
         SnapshotSettings snapshotSettings = ServiceSettings.required(services.summarizer(), Service.SUMMARIZER);
         return track(new SummarizerWorker(clients, database, components, models, snapshotSettings, metrics).start());
     }
@@ -151,18 +152,18 @@ final class Pipeline implements AutoCloseable {
      * Usage per user, component and model (GET /v1/usage): a Kafka Streams application in the
      * summarizer-worker process, beside the summaries it already keeps from the same completed runs.
      */
-    UsageAccounting startUsageAccounting() {
+    public UsageAccounting startUsageAccounting() {
         SnapshotSettings snapshotSettings = ServiceSettings.required(services.summarizer(), Service.SUMMARIZER);
         return track(new UsageAccounting(clients, database, snapshotSettings.groupId() + "." + UsageAccounting.APPLICATION_ID).start());
     }
 
-    ContextWorker startContextWorker() {
+    public ContextWorker startContextWorker() {
         SnapshotSettings snapshotSettings = ServiceSettings.required(services.contextWorker(), Service.CONTEXT_WORKER);
         return track(new ContextWorker(clients, database, components, models, snapshotSettings, metrics).start());
     }
 
     /** User memories: learnt in the context-worker process (SESSIONFLOW_MEMORY_EVERY_RUNS and the like). */
-    MemoryWorker startMemoryWorker() {
+    public MemoryWorker startMemoryWorker() {
         SnapshotSettings memorySettings = ServiceSettings.required(services.memory(), Service.CONTEXT_WORKER);
         return track(new MemoryWorker(clients, database, components, models, memorySettings, metrics).start());
     }
@@ -176,7 +177,7 @@ final class Pipeline implements AutoCloseable {
      * {@code /health/ready} on {@code SESSIONFLOW_METRICS_PORT} (0 picks a free port). Ready while
      * Postgres and Kafka answer and the worker has partitions.
      */
-    MetricsServer startMetricsServer(String work, java.util.function.BooleanSupplier hasWork) {
+    public MetricsServer startMetricsServer(String work, java.util.function.BooleanSupplier hasWork) {
         String host = ServiceSettings.required(services.metricsHost(), Service.METRICS);
         Readiness readiness = track(new Readiness(database, clients).requireWork(work, hasWork));
         MetricsServer server = track(new MetricsServer(metrics, host, services.metricsPort(), readiness).start());
@@ -184,11 +185,11 @@ final class Pipeline implements AutoCloseable {
         return server;
     }
 
-    Database database() {
+    public Database database() {
         return database;
     }
 
-    PipelineSettings settings() {
+    public PipelineSettings settings() {
         return settings;
     }
 

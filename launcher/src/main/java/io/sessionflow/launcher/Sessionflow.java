@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -36,7 +35,9 @@ public final class Sessionflow {
                     "Configuration is read from the environment; see README.md",
                     "(KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, SESSIONFLOW_COMPONENTS,",
                     "SESSIONFLOW_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY, ...).",
-                    "", "./sessionflow COMMAND --help shows a command's usage."})
+                    "", "./sessionflow COMMAND --help shows a command's usage.",
+                    "./sessionflow bench [--quick] runs the benchmark (module bench/,",
+                    "its own jar: the benchmark is not part of this one)."})
     static final class Root implements Runnable {
         @Spec
         CommandSpec spec;
@@ -78,20 +79,6 @@ public final class Sessionflow {
         @Override
         public Integer call() {
             return dev();
-        }
-    }
-
-    @Command(name = "bench", description = "measures throughput, latency, flat cost, concurrency and freshness (results/)")
-    static final class Bench implements Callable<Integer> {
-        @Option(names = "--quick", description = "a short run")
-        boolean quick;
-
-        @Option(names = "--model-latency-ms", paramLabel = "N", description = "the synthetic model's latency (default: 0)")
-        long modelLatencyMs;
-
-        @Override
-        public Integer call() {
-            return bench(quick, modelLatencyMs);
         }
     }
 
@@ -138,27 +125,6 @@ public final class Sessionflow {
             System.out.println("Admin API key for this demo (generated, valid until it exits): " + adminKey);
             List<String> failures = new Demo(new GatewayClient(gateway.url(), adminKey), System.out).run();
             return failures.isEmpty() ? 0 : 1;
-        }
-    }
-
-    private static int bench(boolean quick, long latency) {
-        System.setProperty("SESSIONFLOW_LOG_LEVEL", System.getenv().getOrDefault("SESSIONFLOW_LOG_LEVEL", "WARN"));
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("SESSIONFLOW_GATEWAY_PORT", "0");
-        env.put("SESSIONFLOW_TOPIC_PREFIX", "bench.");
-        env.remove("SESSIONFLOW_COMPONENTS"); // the built-in bench-agent: history, summary and context on
-        env.put("SESSIONFLOW_MODEL", "synthetic:" + latency + "ms");
-        env.putIfAbsent("DATABASE_POOL_SIZE", "16");
-        String adminKey = withGeneratedAdminKey(env);
-        try (EmbeddedDefaults embedded = EmbeddedDefaults.fill(env);
-             Pipeline pipeline = Pipeline.open(new Env(embedded.env()))) {
-            Gateway gateway = startEverything(pipeline);
-            return new io.sessionflow.launcher.bench.Benchmark(new io.sessionflow.launcher.bench.Benchmark.Target(gateway.url(), adminKey,
-                    new io.sessionflow.kafka.KafkaClients(pipeline.settings().kafka()), pipeline.database(), embedded.env()), quick, latency).run();
-        } catch (Exception e) {
-            System.err.println("bench failed: " + e);
-            e.printStackTrace();
-            return 1;
         }
     }
 

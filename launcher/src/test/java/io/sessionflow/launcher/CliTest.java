@@ -35,7 +35,7 @@ class CliTest {
     @Test
     void shouldKnowEveryCommandTheReadmeLists() {
         assertThat(everyCommand()).contains("demo", "dev", "gateway", "run-worker", "summarizer-worker", "context-worker", "run",
-                "sessions list", "sessions show", "sessions rename", "sessions delete", "reprocess", "hash-key", "bench", "help",
+                "sessions list", "sessions show", "sessions rename", "sessions delete", "reprocess", "hash-key", "help",
                 "memories list", "memories show", "memories add", "memories edit", "memories delete", "memories profile", "memories forget");
     }
 
@@ -116,7 +116,6 @@ class CliTest {
         assertThat(cli("reprocess").err).contains("Missing required parameter: 'summaries|context|both'");
         assertThat(cli("reprocess", "everything").err).contains("expected one of [summaries, context, both]");
         assertThat(cli("sessions", "list", "--limit", "ten").err).contains("'ten' is not an int");
-        assertThat(cli("bench", "--model-latency-ms").err).contains("Missing required parameter for option '--model-latency-ms'");
         for (String[] args : List.of(new String[] {"hash-key"}, new String[] {"sessions", "show"}, new String[] {"sessions"},
                 new String[] {"reprocess"}, new String[] {"frobnicate"}, new String[] {"sessions", "frobnicate"},
                 new String[] {"sessions", "show", "s1", "s2"})) {

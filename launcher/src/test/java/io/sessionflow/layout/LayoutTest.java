@@ -9,7 +9,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,26 +19,6 @@ class LayoutTest {
 
     private static final List<String> SERVICES = List.of(
             "io.sessionflow.gateway..", "io.sessionflow.runworker..", "io.sessionflow.summarizer..", "io.sessionflow.context..");
-
-    /**
-     * Classes that use JDBC outside a store package today, frozen here so that the list can only shrink: each
-     * runs its own SQL inside a feature class (a session's claim, a run's start and commit, a snapshot kind's
-     * write) and moving that SQL into a store is a change of its own. A new class outside a store package that
-     * uses {@code java.sql} fails the rule.
-     */
-    private static final Set<String> FROZEN_SQL_USERS = Set.of(
-            "io.sessionflow.health.Readiness",                    // the database probe: one SELECT 1
-            "io.sessionflow.snapshot.SnapshotKind",               // a snapshot kind's read and write, one per kind:
-            "io.sessionflow.summarizer.SummaryKind",              //   the summary's
-            "io.sessionflow.context.ContextKind",                 //   the context's
-            "io.sessionflow.gateway.SessionsApi",                 // session routes that open their own transaction
-            "io.sessionflow.gateway.webhook.WebhookDispatcher",   // the webhook outbox: claim, mark, retry
-            "io.sessionflow.runworker.RunStarts",                 // a batch of run starts in one transaction
-            "io.sessionflow.runworker.RunCommits",                // a batch of run commits in one transaction
-            "io.sessionflow.runworker.TeamMembers",               // a team run's member rows
-            "io.sessionflow.launcher.bench.BenchSessions",        // the benchmark's seeding and its Postgres ceiling,
-            "io.sessionflow.launcher.bench.Benchmark",            //   to leave with the benchmark for a module of its own
-            "io.sessionflow.launcher.bench.PostgresCeiling");
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -69,7 +48,6 @@ class LayoutTest {
     @Test
     void onlyStorePackagesUseJdbc() {
         noClasses().that().resideOutsideOfPackage("..store..")
-                .and(DescribedPredicate.not(FROZEN))
                 .should().dependOnClassesThat().resideInAPackage("java.sql..")
                 .because("SQL lives beside the store that owns its tables, so a schema change is found in one package")
                 .check(PRODUCTION);
@@ -78,7 +56,4 @@ class LayoutTest {
     private static final DescribedPredicate<JavaClass> IN_SHARED = DescribedPredicate.describe("in the shared module",
             c -> c.getSource().map(source -> source.getUri().toString())
                     .filter(uri -> uri.contains("/shared/target/classes/") || uri.contains("sessionflow-shared-")).isPresent());
-
-    private static final DescribedPredicate<JavaClass> FROZEN = DescribedPredicate.describe("frozen JDBC users",
-            c -> FROZEN_SQL_USERS.contains(c.getName().replaceAll("\\$.*", "")));
 }

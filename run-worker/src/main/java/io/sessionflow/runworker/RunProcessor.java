@@ -17,6 +17,9 @@ import io.sessionflow.model.ModelException;
 import io.sessionflow.model.ModelReply;
 import io.sessionflow.model.ToolCall;
 import io.sessionflow.event.ComponentType;
+import io.sessionflow.runworker.store.MemberAnswer;
+import io.sessionflow.runworker.store.RunCommits;
+import io.sessionflow.runworker.store.RunStarts;
 import io.sessionflow.runworker.store.ToolCallLog;
 import io.sessionflow.runworker.tool.ToolExecutor;
 import io.sessionflow.runworker.tool.ToolLoop;
@@ -85,7 +88,7 @@ public final class RunProcessor implements AutoCloseable {
         RunMeters.modelCallsInFlight(registry, invoker::callsInFlight);
         this.teamMembers = new TeamMembers(components, models);
         this.starts = new RunStarts(database, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "start"));
-        this.commits = new RunCommits(database, teamMembers, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "commit"));
+        this.commits = new RunCommits(database, settings.dbWriters(), settings.maxBatch(), RunMeters.batchSizes(registry, "commit"));
         ToolSettings tools = settings.tools() == null ? new ToolSettings(null, null, null) : settings.tools();
         for (ComponentType type : ComponentType.values()) {
             for (ComponentDefinition definition : components.all(type)) {
@@ -189,7 +192,7 @@ public final class RunProcessor implements AutoCloseable {
         ObjectNode state = SessionState.apply(session.sessionState(), request.sessionState(), request.overwriteSessionState());
         List<ChatMessage> history = loaded.memory().history();
 
-        List<TeamMembers.MemberAnswer> memberAnswers = teamMembers.ask(component, state, request,
+        List<MemberAnswer> memberAnswers = teamMembers.ask(component, state, request,
                 (model, messages) -> invoker.call(model, messages, request.runId(), deadline, runTimeout));
         String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
         List<String> memory = memoryBlocks(loaded.memory());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunMetrics;
 import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.model.ChatMessage;
@@ -13,9 +12,7 @@ import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.model.ModelReply;
 import io.sessionflow.runworker.prompt.PromptBuilder;
 import io.sessionflow.runworker.prompt.PromptFlags;
-import io.sessionflow.store.run.RunStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.sessionflow.runworker.store.MemberAnswer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +23,6 @@ import java.util.List;
  * change state here, so merging their copies back is the identity.)
  */
 final class TeamMembers {
-
-    record MemberAnswer(String memberId, String model, List<ChatMessage> turns, ModelReply reply, long latencyMs) {
-    }
 
     private final ComponentRegistry components;
     private final ModelCatalog models;
@@ -73,13 +67,5 @@ final class TeamMembers {
             text.append("<member id=\"").append(answer.memberId()).append("\">\n").append(answer.reply().content()).append("\n</member>\n");
         }
         return text.append("</member_responses>").toString();
-    }
-
-    void store(Connection connection, RunStore runs, RunRequested teamRun, List<MemberAnswer> answers) throws SQLException {
-        for (MemberAnswer answer : answers) {
-            String memberRunId = runs.insertPendingMember(connection, teamRun, answer.memberId());
-            runs.complete(connection, new RunStore.Completion(memberRunId, null, answer.reply().content(), answer.turns(), answer.model(),
-                    new RunMetrics(answer.reply().inputTokens(), answer.reply().outputTokens(), answer.latencyMs(), answer.latencyMs())));
-        }
     }
 }

@@ -14,6 +14,7 @@ import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.model.ModelReply;
+import io.sessionflow.runworker.store.MemberAnswer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,12 +51,12 @@ class TeamMembersTest {
         List<List<ChatMessage>> asked = new ArrayList<>();
         ObjectNode state = Json.object().put("user_name", "Ada").put("age", 36);
 
-        List<TeamMembers.MemberAnswer> answers = members().ask(team("editorial-team"), state, request("What is new?"), (model, messages) -> {
+        List<MemberAnswer> answers = members().ask(team("editorial-team"), state, request("What is new?"), (model, messages) -> {
             asked.add(messages);
             return new ModelReply("answer " + asked.size(), 7, 3);
         });
 
-        assertThat(answers).extracting(TeamMembers.MemberAnswer::memberId).containsExactly("researcher", "writer");
+        assertThat(answers).extracting(MemberAnswer::memberId).containsExactly("researcher", "writer");
         assertThat(asked.get(0)).containsExactly(ChatMessage.system("Research for Ada."), ChatMessage.user("What is new?"));
         assertThat(asked.get(1)).containsExactly(ChatMessage.system("Write for Ada, aged 36."), ChatMessage.user("What is new?"));
         assertThat(answers.get(1).turns()).containsExactly(ChatMessage.user("What is new?"), ChatMessage.assistant("answer 2"));
@@ -77,9 +78,9 @@ class TeamMembersTest {
 
     @Test
     void shouldGiveTheTeamsModelEveryMembersAnswerAfterItsInstructions() {
-        List<TeamMembers.MemberAnswer> answers = List.of(
-                new TeamMembers.MemberAnswer("researcher", "m", List.of(), new ModelReply("facts", 1, 1), 5),
-                new TeamMembers.MemberAnswer("writer", "m", List.of(), new ModelReply("prose", 1, 1), 5));
+        List<MemberAnswer> answers = List.of(
+                new MemberAnswer("researcher", "m", List.of(), new ModelReply("facts", 1, 1), 5),
+                new MemberAnswer("writer", "m", List.of(), new ModelReply("prose", 1, 1), 5));
 
         assertThat(TeamMembers.withMemberAnswers("Lead.", answers)).isEqualTo("""
                 Lead.

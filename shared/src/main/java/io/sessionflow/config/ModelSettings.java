@@ -11,8 +11,6 @@ public record ModelSettings(String defaultModel, String openAiBaseUrl, String op
 
     public static final String LOCAL = "local";
     public static final String OPENAI_PREFIX = "openai:";
-    /** {@code synthetic:<n>ms}: the benchmark's model, a fixed answer after n milliseconds. */
-    public static final String SYNTHETIC_PREFIX = "synthetic:";
     public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
     public static final int DEFAULT_OPENAI_TIMEOUT_SECONDS = 120;
     public static final int DEFAULT_OPENAI_MAX_RETRIES = 2;
@@ -28,7 +26,7 @@ public record ModelSettings(String defaultModel, String openAiBaseUrl, String op
         String fallback = env.optional("OPENAI_MODEL").map(id -> OPENAI_PREFIX + id).orElse(LOCAL);
         String defaultModel = env.string("SESSIONFLOW_MODEL", fallback);
         if (!isValidSpec(defaultModel)) {
-            env.error("SESSIONFLOW_MODEL must be 'local', 'openai:<model id>' or 'synthetic:<n>ms', got '" + defaultModel + "'");
+            env.error("SESSIONFLOW_MODEL must be 'local' or 'openai:<model id>', got '" + defaultModel + "'");
         }
         String baseUrl = env.string("OPENAI_BASE_URL", DEFAULT_OPENAI_BASE_URL);
         String apiKey = env.optional("OPENAI_API_KEY").orElse(null);
@@ -42,8 +40,7 @@ public record ModelSettings(String defaultModel, String openAiBaseUrl, String op
     }
 
     public static boolean isValidSpec(String spec) {
-        return LOCAL.equals(spec) || (spec != null && spec.startsWith(OPENAI_PREFIX) && spec.length() > OPENAI_PREFIX.length())
-                || (spec != null && spec.matches("synthetic:\\d+ms"));
+        return LOCAL.equals(spec) || (spec != null && spec.startsWith(OPENAI_PREFIX) && spec.length() > OPENAI_PREFIX.length());
     }
 
     @Override

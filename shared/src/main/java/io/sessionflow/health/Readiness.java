@@ -63,7 +63,7 @@ public final class Readiness implements AutoCloseable {
     /** Bounded by its own timeout: a pool waiting for a connection to a dead server would otherwise hold the answer. */
     private String postgres() {
         java.util.concurrent.CompletableFuture<Boolean> ping = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> database.withConnection(c -> c.isValid(2)), probes);
+                () -> database.answers(2), probes);
         try {
             return ping.get(3, TimeUnit.SECONDS) ? "ok" : "not answering";
         } catch (java.util.concurrent.TimeoutException e) {

@@ -25,9 +25,6 @@ public final class ConfiguredModels implements ModelCatalog {
         if (ModelSettings.LOCAL.equals(spec)) {
             return new LocalModel();
         }
-        if (spec.startsWith(ModelSettings.SYNTHETIC_PREFIX)) {
-            return new SyntheticModel(java.time.Duration.ofMillis(Long.parseLong(spec.substring(ModelSettings.SYNTHETIC_PREFIX.length(), spec.length() - 2))));
-        }
         if (spec.startsWith(ModelSettings.OPENAI_PREFIX)) {
             return new OpenAiChatModel(spec.substring(ModelSettings.OPENAI_PREFIX.length()), settings);
         }

@@ -4,8 +4,7 @@ import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.event.SessionChanged;
 import io.sessionflow.store.run.RunTurns;
 import io.sessionflow.store.snapshot.Snapshot;
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.sessionflow.store.snapshot.SnapshotTable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,13 +18,8 @@ public interface SnapshotKind<S extends Snapshot> {
     /** The prompt version the workers run now; recorded by live updates. */
     String currentPromptVersion();
 
-    Optional<S> find(Connection connection, String sessionId) throws SQLException;
-
-    /**
-     * Stores monotonically: only if it covers more runs (or, {@code rebuilt}, as many under another prompt).
-     * @return whether it was stored
-     */
-    boolean save(Connection connection, S snapshot, boolean rebuilt) throws SQLException;
+    /** Where this kind is stored. */
+    SnapshotTable<S> table();
 
     /**
      * The snapshot after {@code runs}, from {@code previous} (null: from nothing), or empty when the

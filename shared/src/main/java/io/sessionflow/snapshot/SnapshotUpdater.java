@@ -47,7 +47,7 @@ public final class SnapshotUpdater<S extends Snapshot> implements Coalescer.Upda
     @Override
     public void apply(String sessionId, Coalescer.Pending due) {
         ComponentDefinition component = (ComponentDefinition) due.detail();
-        S current = database.withConnection(c -> kind.find(c, sessionId)).orElse(null);
+        S current = database.withConnection(c -> kind.table().find(c, sessionId)).orElse(null);
         if (current != null && !current.promptVersion().equals(kind.currentPromptVersion())) {
             // Never fold new runs into a snapshot written with another prompt: rebuild it whole instead.
             rebuild(sessionId, component, kind.currentPromptVersion());
@@ -102,7 +102,7 @@ public final class SnapshotUpdater<S extends Snapshot> implements Coalescer.Upda
                 changes.publish(kind.changed(built));
                 return Optional.empty();
             }
-            Optional<S> stored = database.withConnection(c -> kind.find(c, sessionId));
+            Optional<S> stored = database.withConnection(c -> kind.table().find(c, sessionId));
             if (stored.isEmpty()) {
                 return Optional.of("the session no longer exists");
             }
@@ -120,7 +120,7 @@ public final class SnapshotUpdater<S extends Snapshot> implements Coalescer.Upda
     /** @return false when nothing more should be done (a newer snapshot is stored, or the session is gone) */
     private boolean save(S next, boolean rebuilt) {
         try {
-            boolean saved = database.withConnection(c -> kind.save(c, next, rebuilt));
+            boolean saved = database.withConnection(c -> kind.table().save(c, next, rebuilt));
             if (!saved) {
                 log.info("{} of {} up to run {} is not newer than the stored one; left as it is", kind.name(), next.sessionId(), next.upToRunIndex());
             }

@@ -99,6 +99,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Whether the server answers a validity check within {@code seconds} (the readiness probe). */
+    public boolean answers(int seconds) {
+        return withConnection(c -> c.isValid(seconds));
+    }
+
     @Override
     public void close() {
         dataSource.close();

@@ -7,10 +7,8 @@ import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.store.run.RunTurns;
 import io.sessionflow.store.snapshot.SessionSummary;
-import io.sessionflow.store.snapshot.SnapshotStore;
+import io.sessionflow.store.snapshot.SnapshotTable;
 import io.sessionflow.snapshot.SnapshotKind;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +22,6 @@ final class SummaryKind implements SnapshotKind<SessionSummary> {
 
     private final ModelCatalog models;
     private final int attempts;
-    private final SnapshotStore snapshots = new SnapshotStore();
 
     SummaryKind(ModelCatalog models, int attempts) {
         this.models = models;
@@ -42,13 +39,8 @@ final class SummaryKind implements SnapshotKind<SessionSummary> {
     }
 
     @Override
-    public Optional<SessionSummary> find(Connection connection, String sessionId) throws SQLException {
-        return snapshots.findSummary(connection, sessionId);
-    }
-
-    @Override
-    public boolean save(Connection connection, SessionSummary summary, boolean rebuilt) throws SQLException {
-        return rebuilt ? snapshots.saveRebuiltSummary(connection, summary) : snapshots.saveSummaryIfNewer(connection, summary);
+    public SnapshotTable<SessionSummary> table() {
+        return SnapshotTable.SUMMARIES;
     }
 
     @Override

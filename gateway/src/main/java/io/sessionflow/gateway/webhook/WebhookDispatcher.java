@@ -6,6 +6,7 @@ import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.RunEvent;
 import io.sessionflow.gateway.RunView;
+import io.sessionflow.gateway.store.WebhookDeliveries;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.outbound.PinnedHttpPost;
@@ -19,7 +20,6 @@ import io.sessionflow.kafka.consumer.RecordTicket;
 import io.sessionflow.kafka.consumer.SessionLanes;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,6 +56,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final KafkaClients clients;
     private final PinnedHttpPost http;
     private final RunStore runs = new RunStore();
+    private final WebhookDeliveries deliveries = new WebhookDeliveries();
     private final ExecutorService executor = Executors.newFixedThreadPool(16, DaemonThreads.named("webhooks"));
     private final SessionLanes lanes = new SessionLanes(executor);
     private KafkaProducer<String, byte[]> producer;
@@ -206,24 +207,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     private boolean alreadyDelivered(String runId) {
-        return database.withConnection(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM webhook_deliveries WHERE run_id = ?")) {
-                select.setString(1, runId);
-                return select.executeQuery().next();
-            }
-        });
+        return database.withConnection(c -> deliveries.delivered(c, runId));
     }
 
     private int recordDelivery(String runId, String url, int attempts) {
-        return database.withConnection(c -> {
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO webhook_deliveries (run_id, url, attempts) VALUES (?, ?, ?) ON CONFLICT (run_id) DO NOTHING")) {
-                insert.setString(1, runId);
-                insert.setString(2, url);
-                insert.setInt(3, attempts);
-                return insert.executeUpdate();
-            }
-        });
+        return database.withConnection(c -> deliveries.record(c, runId, url, attempts));
     }
 
     /**

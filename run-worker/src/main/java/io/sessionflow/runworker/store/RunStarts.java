@@ -1,4 +1,4 @@
-package io.sessionflow.runworker;
+package io.sessionflow.runworker.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.RunRequested;
@@ -8,8 +8,6 @@ import io.sessionflow.store.Database;
 import io.sessionflow.store.GroupCommit;
 import io.sessionflow.store.run.RunStore;
 import io.sessionflow.store.session.Session;
-import io.sessionflow.runworker.store.SessionMemory;
-import io.sessionflow.runworker.store.UserKnowledge;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.session.SessionTombstones;
 import java.sql.Connection;
@@ -28,7 +26,7 @@ import java.util.function.IntConsumer;
  * is neither stored nor claimed, and does not bring the session back. A batch of any size takes six
  * statements, seven when a run is shown its user's memories.
  */
-final class RunStarts implements AutoCloseable {
+public final class RunStarts implements AutoCloseable {
 
     /**
      * A run to start, with what its component asks to read of the session (with
@@ -36,10 +34,10 @@ final class RunStarts implements AutoCloseable {
      * many of the user's memories it is shown (0: the component shows none, and neither memories nor
      * profile are read).
      */
-    record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext,
+    public record Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext,
                  boolean historyAfterSummary, int memoryLimit) {
 
-        Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
+        public Start(RunRequested request, ObjectNode defaultState, int historyRuns, boolean withSummary, boolean withContext) {
             this(request, defaultState, historyRuns, withSummary, withContext, false, 0);
         }
 
@@ -49,23 +47,23 @@ final class RunStarts implements AutoCloseable {
     }
 
     /** How starting a run turned out. */
-    sealed interface Started {
+    public sealed interface Started {
     }
 
     /** Claimed: the session as stored, what the run remembers of it, and what it is shown of its user. */
-    record Claimed(Session session, SessionMemory memory, UserKnowledge user) implements Started {
+    public record Claimed(Session session, SessionMemory memory, UserKnowledge user) implements Started {
     }
 
     /** The session belongs to another user or component; nothing was stored for the run. */
-    record Refused(SessionMismatchException reason) implements Started {
+    public record Refused(SessionMismatchException reason) implements Started {
     }
 
     /** The run is finished already (cancelled, or completed by an earlier delivery): its outcome stands. */
-    record AlreadyFinished() implements Started {
+    public record AlreadyFinished() implements Started {
     }
 
     /** The run was requested before its session was deleted: nothing was stored, the session stays deleted. */
-    record SessionDeleted() implements Started {
+    public record SessionDeleted() implements Started {
     }
 
     private final RunStore runs = new RunStore();
@@ -74,12 +72,12 @@ final class RunStarts implements AutoCloseable {
     private final RunRegistration registration = new RunRegistration(sessions, runs);
     private final GroupCommit<Start, Started> batches;
 
-    RunStarts(Database database, int writers, int maxBatch, IntConsumer batchSizes) {
+    public RunStarts(Database database, int writers, int maxBatch, IntConsumer batchSizes) {
         this.batches = new GroupCommit<>("run-starts", starts -> database.inTransaction(c -> startAll(c, starts)), writers, maxBatch,
                 batchSizes);
     }
 
-    Started start(Start start) {
+    public Started start(Start start) {
         return batches.run(start);
     }
 

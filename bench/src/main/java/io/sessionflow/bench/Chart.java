@@ -1,4 +1,4 @@
-package io.sessionflow.launcher.bench;
+package io.sessionflow.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package io.sessionflow.launcher.bench;
+package io.sessionflow.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +10,7 @@ import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.TopicSetup;
+import io.sessionflow.bench.store.BenchRows;
 import io.sessionflow.store.Database;
 import java.io.File;
 import java.net.ServerSocket;
@@ -19,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * {@code ./sessionflow bench [--quick] [--model-latency-ms N]}: measures the real pipeline (gateway,
- * run-worker, summarizer and context workers, Kafka, Postgres) against its substrate, with a
+ * run-worker, summarizer, context and memory workers, Kafka, Postgres) against its substrate, with a
  * synthetic model. Writes a table, a JSON file and a PNG chart to {@code results/}, and ends with
  * one {@code RESULT ...} line.
  */
@@ -50,6 +49,7 @@ public final class Benchmark {
     }
 
     private final Target target;
+    private final BenchRows rows;
     private final boolean quick;
     private final long modelLatencyMs;
     private final ObjectNode json = Json.object();
@@ -57,6 +57,7 @@ public final class Benchmark {
 
     public Benchmark(Target target, boolean quick, long modelLatencyMs) {
         this.target = target;
+        this.rows = new BenchRows(target.database());
         this.quick = quick;
         this.modelLatencyMs = modelLatencyMs;
     }
@@ -75,7 +76,7 @@ public final class Benchmark {
 
             say("Postgres ceiling: the worker's commit (insert run row + update session row), pool-size threads...");
             int poolSize = Integer.parseInt(target.env().getOrDefault("DATABASE_POOL_SIZE", "16"));
-            double ceiling = PostgresCeiling.commitsPerSecond(target.database(), poolSize, Duration.ofSeconds(quick ? 5 : 15));
+            double ceiling = rows.ceiling(poolSize, Duration.ofSeconds(quick ? 5 : 15));
             row("Postgres ceiling (per-run commit, " + poolSize + " threads)", fmt(ceiling) + " commits/s");
 
             say("throughput through the topic...");
@@ -120,9 +121,13 @@ public final class Benchmark {
             say("flat cost: one session, 1,000 runs in a row...");
             double flat = flatCost(http);
 
-            say("summary freshness after a burst...");
-            Percentiles lag = summaryLag(clock, quick ? 30 : 100, 10);
+            say("summary and memory freshness after a burst...");
+            Percentiles[] lags = burstLags(quick ? 30 : 100, 10);
+            Percentiles lag = lags[0];
+            Percentiles memoryLag = lags[1];
             row("summary lag after a burst (last run → summary stored)", "p50 " + ms(lag.p50()) + ", p95 " + ms(lag.p95()));
+            row("memory lag after the burst (last run → its memories stored)", "p50 " + ms(memoryLag.p50()) + ", p95 "
+                    + ms(memoryLag.p95()));
 
             say("concurrency: one run-worker process, model latency 1000 ms...");
             double[] concurrency = concurrency(quick ? 12 : 15, quick ? 8 : 20);
@@ -132,7 +137,8 @@ public final class Benchmark {
                     .put("pg_ceiling_ratio", round(ratio)).put("p50_ms", round(half.latency().p50())).put("p95_ms", round(half.latency().p95()))
                     .put("p99_ms", round(half.latency().p99())).put("flat_cost_ratio", round(flat))
                     .put("inflight_max", (long) concurrency[0]).put("inflight_runs_per_s", round(concurrency[1]))
-                    .put("heap_mb", round(concurrency[2])).put("summary_lag_p95_ms", round(lag.p95()));
+                    .put("heap_mb", round(concurrency[2])).put("summary_lag_p95_ms", round(lag.p95()))
+                    .put("memory_lag_p50_ms", round(memoryLag.p50())).put("memory_lag_p95_ms", round(memoryLag.p95()));
             Path results = Path.of("results");
             Files.createDirectories(results);
             String stamp = Instant.now().toString().replace(":", "").replace(".", "");
@@ -147,9 +153,10 @@ public final class Benchmark {
             System.out.println("written: results/latest.json, results/bench-" + stamp + ".json, results/bench-load.png");
             System.out.println(String.format(Locale.ROOT,
                     "RESULT throughput_runs_per_s=%.1f pg_ceiling_runs_per_s=%.1f pg_ceiling_ratio=%.2f p50_ms=%.1f p99_ms=%.1f "
-                            + "flat_cost_ratio=%.2f inflight_max=%d inflight_runs_per_s=%.1f heap_mb=%.1f summary_lag_p95_ms=%.1f",
+                            + "flat_cost_ratio=%.2f inflight_max=%d inflight_runs_per_s=%.1f heap_mb=%.1f summary_lag_p95_ms=%.1f "
+                            + "memory_lag_p95_ms=%.1f",
                     max, ceiling, ratio, half.latency().p50(), half.latency().p99(), flat, (long) concurrency[0], concurrency[1],
-                    concurrency[2], lag.p95()));
+                    concurrency[2], lag.p95(), memoryLag.p95()));
         }
         return 0;
     }
@@ -181,20 +188,7 @@ public final class Benchmark {
      * publish, fetch, a free lane, the start batch) and claimed → committed (model and commit batch).
      */
     private void stages(String sessionPrefix) {
-        double[] stages = target.database().withConnection(c -> {
-            try (PreparedStatement select = c.prepareStatement("""
-                    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),
-                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),
-                           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at)),
-                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at))
-                      FROM runs WHERE session_id LIKE ? AND status = 'completed'""")) {
-                select.setString(1, sessionPrefix + "-%");
-                try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    return new double[] {rs.getDouble(1) * 1000, rs.getDouble(2) * 1000, rs.getDouble(3) * 1000, rs.getDouble(4) * 1000};
-                }
-            }
-        });
+        double[] stages = rows.stages(sessionPrefix);
         row("  accepted → claimed by a worker", "p50 " + ms(stages[0]) + ", p99 " + ms(stages[1]));
         row("  claimed → committed", "p50 " + ms(stages[2]) + ", p99 " + ms(stages[3]));
         json.put("accept_to_claim_p50_ms", round(stages[0])).put("accept_to_claim_p99_ms", round(stages[1]))
@@ -218,42 +212,31 @@ public final class Benchmark {
         return last / first;
     }
 
-    /** After a burst of runs, how long from each session's last completed run to the summary that covers it. */
-    private Percentiles summaryLag(CompletionClock clock, int sessions, int runsPerSession) throws Exception {
+    /**
+     * After a burst of runs of the memory-enabled agent (one user per session), how long from each session's
+     * last completed run to the summary that covers it, and to the memories learnt from it.
+     * @return {summary lag, memory lag}
+     */
+    private Percentiles[] burstLags(int sessions, int runsPerSession) throws Exception {
         String prefix = "bench-burst-" + UUID.randomUUID().toString().substring(0, 8);
         Topic<RunRequested> topic = target.kafka().topics().runsRequested();
-        List<String> ids = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = target.kafka().producer("bench-burst")) {
             for (int r = 0; r < runsPerSession; r++) {
                 for (int s = 0; s < sessions; s++) {
-                    RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), prefix + "-" + s, "bench",
-                            ComponentType.AGENT, "bench-agent", new RunInput("burst message " + r), null, false, RunOverrides.NONE, Instant.now());
-                    ids.add(request.runId());
+                    // Memories are per user: a user per session, so that users are learnt in parallel as sessions are.
+                    RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), prefix + "-" + s,
+                            prefix + "-user-" + s, ComponentType.AGENT, "bench-memory-agent", new RunInput("burst message " + r), null, false,
+                            RunOverrides.NONE, Instant.now());
                     producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request)));
                 }
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && countWhere("SELECT count(*) FROM session_summaries WHERE session_id LIKE ? AND up_to_run_index = ?",
-                prefix + "-%", runsPerSession) < sessions) {
+        while (System.nanoTime() < deadline && (rows.summariesCovering(prefix, runsPerSession) < sessions
+                || rows.memoriesCovering(prefix, runsPerSession) < sessions)) {
             Thread.sleep(100);
         }
-        List<Double> lags = target.database().withConnection(c -> {
-            try (PreparedStatement select = c.prepareStatement("""
-                    SELECT extract(epoch FROM (s.updated_at - r.completed_at)) * 1000
-                      FROM session_summaries s JOIN runs r ON r.session_id = s.session_id AND r.run_index = s.up_to_run_index
-                     WHERE s.session_id LIKE ?""")) {
-                select.setString(1, prefix + "-%");
-                List<Double> values = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        values.add(rs.getDouble(1));
-                    }
-                }
-                return values;
-            }
-        });
-        return Percentiles.of(lags);
+        return new Percentiles[] {Percentiles.of(rows.summaryLags(prefix)), Percentiles.of(rows.memoryLags(prefix))};
     }
 
     /**
@@ -268,16 +251,14 @@ public final class Benchmark {
         }
         Map<String, String> env = new HashMap<>(target.env());
         env.put("SESSIONFLOW_TOPIC_PREFIX", prefix);
-        env.put("SESSIONFLOW_MODEL", "synthetic:1000ms");
         env.put("SESSIONFLOW_WORKER_CONCURRENCY", "2000");
         env.put("SESSIONFLOW_WORKER_MAX_BUFFERED", "6000");
         env.put("SESSIONFLOW_METRICS_PORT", Integer.toString(metricsPort));
-        env.remove("SESSIONFLOW_COMPONENTS");
         KafkaClients kafka = new KafkaClients(io.sessionflow.config.KafkaSettings.read(new io.sessionflow.config.Env(env)));
         TopicSetup.ensureTopics(kafka);
         // The heap target is shown by running within it: a worker that needed more would fail or stall here.
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + WORKER_HEAP_MB + "m", "-cp", classpath(), "io.sessionflow.launcher.Sessionflow", "run-worker");
+                "-Xmx" + WORKER_HEAP_MB + "m", "-cp", classpath(), BenchWorker.class.getName(), "1000");
         builder.environment().putAll(env);
         builder.redirectErrorStream(true).redirectOutput(Path.of("results", "bench-worker.log").toFile());
         Files.createDirectories(Path.of("results"));
@@ -375,21 +356,8 @@ public final class Benchmark {
 
     private String seedSessions(int count) {
         String prefix = "bench-grow-" + count + "-" + UUID.randomUUID().toString().substring(0, 6);
-        BenchSessions.seed(target.database(), prefix, count);
+        rows.seedSessions(prefix, count);
         return prefix;
-    }
-
-    private long countWhere(String sql, String like, int index) {
-        return target.database().withConnection(c -> {
-            try (PreparedStatement select = c.prepareStatement(sql)) {
-                select.setString(1, like);
-                select.setInt(2, index);
-                try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
     }
 
     private static Supplier<String> sessionPool(String name, int size) {

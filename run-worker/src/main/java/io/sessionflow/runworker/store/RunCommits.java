@@ -1,4 +1,4 @@
-package io.sessionflow.runworker;
+package io.sessionflow.runworker.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.RunMetrics;
@@ -25,44 +25,42 @@ import java.util.function.IntConsumer;
  * recorded and the run itself; a session whose version moved on since the run read it (a PATCH
  * meanwhile) is left alone, and its run is re-executed on the new state by the caller.
  */
-final class RunCommits implements AutoCloseable {
+public final class RunCommits implements AutoCloseable {
 
     /** A finished run to commit: the session as the run read it, and what the run produced. */
-    record Commit(RunRequested request, Session session, ObjectNode newState, String content, List<ChatMessage> turns, String model,
-                  RunMetrics metrics, List<TeamMembers.MemberAnswer> memberAnswers) {
+    public record Commit(RunRequested request, Session session, ObjectNode newState, String content, List<ChatMessage> turns, String model,
+                  RunMetrics metrics, List<MemberAnswer> memberAnswers) {
     }
 
     /** How committing a run turned out. */
-    sealed interface Committed {
+    public sealed interface Committed {
     }
 
     /** Stored, as the session's run number {@code runIndex}. */
-    record Stored(int runIndex) implements Committed {
+    public record Stored(int runIndex) implements Committed {
     }
 
     /** The session changed since the run read it; nothing was stored. */
-    record Stale() implements Committed {
+    public record Stale() implements Committed {
     }
 
     /**
      * The run was finished meanwhile (cancelled), or is gone with its deleted session; nothing was
      * stored (a session that is gone is not made again) and its outcome stands.
      */
-    record AlreadyFinished() implements Committed {
+    public record AlreadyFinished() implements Committed {
     }
 
     private final SessionStore sessions = new SessionStore();
     private final RunStore runs = new RunStore();
-    private final TeamMembers teamMembers;
     private final GroupCommit<Commit, Committed> batches;
 
-    RunCommits(Database database, TeamMembers teamMembers, int writers, int maxBatch, IntConsumer batchSizes) {
-        this.teamMembers = teamMembers;
+    public RunCommits(Database database, int writers, int maxBatch, IntConsumer batchSizes) {
         this.batches = new GroupCommit<>("run-commits", commits -> database.inTransaction(c -> commitAll(c, commits)), writers,
                 maxBatch, batchSizes);
     }
 
-    Committed commit(Commit commit) {
+    public Committed commit(Commit commit) {
         return batches.run(commit);
     }
 
@@ -106,8 +104,20 @@ final class RunCommits implements AutoCloseable {
                 // Locked above as unfinished; failing the batch makes each run go again alone.
                 throw new IllegalStateException("run " + commit.request().runId() + " was finished while locked");
             }
-            teamMembers.store(c, runs, commit.request(), commit.memberAnswers());
+            storeMembers(c, commit.request(), commit.memberAnswers());
         }
         return List.of(results);
+    }
+
+    /**
+     * A team run's members: stored under the team's session with the team run as parent (members have no
+     * session of their own), each as a completed run.
+     */
+    private void storeMembers(Connection c, RunRequested teamRun, List<MemberAnswer> answers) throws SQLException {
+        for (MemberAnswer answer : answers) {
+            String memberRunId = runs.insertPendingMember(c, teamRun, answer.memberId());
+            runs.complete(c, new RunStore.Completion(memberRunId, null, answer.reply().content(), answer.turns(), answer.model(),
+                    new RunMetrics(answer.reply().inputTokens(), answer.reply().outputTokens(), answer.latencyMs(), answer.latencyMs())));
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.sessionflow.launcher.bench;
+package io.sessionflow.bench.store;
 
 import io.sessionflow.store.Database;
 import java.sql.PreparedStatement;

@@ -1,8 +1,7 @@
-package io.sessionflow.runworker;
+package io.sessionflow.runworker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.config.DatabaseSettings;
 import io.sessionflow.embedded.EmbeddedPostgresServer;
 import io.sessionflow.embedded.EmbeddedStackExtension;
@@ -13,8 +12,6 @@ import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
-import io.sessionflow.model.ModelCatalog;
-import io.sessionflow.model.SyntheticModel;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStatus;
@@ -22,7 +19,6 @@ import io.sessionflow.store.run.RunStore;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.session.SessionTombstones;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -54,8 +50,7 @@ class GroupCommittedRunsIT {
     static void start(EmbeddedPostgresServer postgres) {
         database = Database.open(new DatabaseSettings(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4), "batches-test");
         starts = new RunStarts(database, 1, 100, size -> { });
-        commits = new RunCommits(database, new TeamMembers(ComponentRegistry.builtIn(), ModelCatalog.fixed(new SyntheticModel(Duration.ZERO))),
-                1, 100, size -> { });
+        commits = new RunCommits(database, 1, 100, size -> { });
     }
 
     @AfterAll
@@ -257,7 +252,7 @@ class GroupCommittedRunsIT {
         List<RunStarts.Started> started = database.inTransaction(c -> starts.startAll(c, List.of(withMemories(fresh, 2),
                 withMemories(wide, 10), withMemories(other, 10), start(without))));
 
-        var user = (java.util.function.Function<Integer, io.sessionflow.runworker.store.UserKnowledge>) i -> ((RunStarts.Claimed) started.get(i)).user();
+        var user = (java.util.function.Function<Integer, UserKnowledge>) i -> ((RunStarts.Claimed) started.get(i)).user();
         assertThat(user.apply(0).memories()).containsExactly("Alice fact 3", "Alice fact 2");
         assertThat(user.apply(0).profile().orElseThrow().path("name").asText()).isEqualTo("Alice");
         assertThat(user.apply(1).memories()).containsExactly("Alice fact 3", "Alice fact 2", "Alice fact 1");
@@ -280,7 +275,7 @@ class GroupCommittedRunsIT {
     private static RunCommits.Commit commit(RunRequested request, Session session) {
         String answer = "answer to " + request.runId();
         return new RunCommits.Commit(request, session, Json.object().put("step", session.runCount() + 1), answer,
-                List.of(ChatMessage.user(request.input().message()), ChatMessage.assistant(answer)), "synthetic:0ms",
+                List.of(ChatMessage.user(request.input().message()), ChatMessage.assistant(answer)), "local",
                 new RunMetrics(1, 1, 0, 0), List.of());
     }
 
@@ -290,7 +285,7 @@ class GroupCommittedRunsIT {
 
     private static RunRequested request(String sessionId, String userId, Instant requestedAt) {
         return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, ComponentType.AGENT,
-                "bench-agent", new RunInput("hello"), null, false, RunOverrides.NONE, requestedAt);
+                "chat-with-history", new RunInput("hello"), null, false, RunOverrides.NONE, requestedAt);
     }
 
     private RunRecord find(RunRequested request) {

@@ -1,4 +1,4 @@
-package io.sessionflow.launcher.bench;
+package io.sessionflow.bench;
 
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.sessionflow.launcher.bench;
+package io.sessionflow.bench;
 
 import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.json.Json;

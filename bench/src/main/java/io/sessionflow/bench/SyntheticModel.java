@@ -1,5 +1,9 @@
-package io.sessionflow.model;
+package io.sessionflow.bench;
 
+import io.sessionflow.model.ChatMessage;
+import io.sessionflow.model.ChatModel;
+import io.sessionflow.model.ModelException;
+import io.sessionflow.model.ModelReply;
 import java.time.Duration;
 import java.util.List;
 
@@ -7,13 +11,13 @@ import java.util.List;
  * The benchmark's model: it answers a fixed short text after a set latency and nothing else. It
  * stands for a remote model's wait, not its work, and says so in its id and its answer.
  */
-public final class SyntheticModel implements ChatModel {
+final class SyntheticModel implements ChatModel {
 
-    public static final String ANSWER = "[synthetic benchmark model: fixed answer after a set latency, not an LLM]";
+    static final String ANSWER = "[synthetic benchmark model: fixed answer after a set latency, not an LLM]";
 
     private final Duration latency;
 
-    public SyntheticModel(Duration latency) {
+    SyntheticModel(Duration latency) {
         this.latency = latency;
     }
 
@@ -36,13 +40,23 @@ public final class SyntheticModel implements ChatModel {
         return new ModelReply(ANSWER, in, 16);
     }
 
-    /** A fixed, schema-valid object for the summary and context schemas (null planning fields: "unchanged"). */
+    /**
+     * A fixed, schema-valid object for the summary, context and memory schemas (null planning fields:
+     * "unchanged"; one memory added, so that extraction writes as it would, no profile).
+     */
     @Override
     public ModelReply completeJson(List<ChatMessage> messages, String schemaName, com.fasterxml.jackson.databind.node.ObjectNode schema) {
         ModelReply plain = complete(messages);
-        String json = schema.path("properties").has("topics")
-                ? "{\"summary\": \"" + ANSWER + "\", \"topics\": [\"benchmark\"]}"
-                : "{\"summary\": \"" + ANSWER + "\", \"goal\": null, \"plan\": null, \"progress\": null}";
+        com.fasterxml.jackson.databind.JsonNode properties = schema.path("properties");
+        String json;
+        if (properties.has("operations")) {
+            json = "{\"operations\": [{\"op\": \"add\", \"memory_id\": null, \"memory\": \"" + ANSWER
+                    + "\", \"topics\": [\"benchmark\"], \"run_index\": null}], \"profile\": null}";
+        } else if (properties.has("topics")) {
+            json = "{\"summary\": \"" + ANSWER + "\", \"topics\": [\"benchmark\"]}";
+        } else {
+            json = "{\"summary\": \"" + ANSWER + "\", \"goal\": null, \"plan\": null, \"progress\": null}";
+        }
         return new ModelReply(json, plain.inputTokens(), plain.outputTokens());
     }
 }
