@@ -68,6 +68,31 @@ final class MemoryUpdater implements Coalescer.Update {
         }
     }
 
+    /**
+     * Rebuilds the user's memories and profile from all of the user's history with the current prompt
+     * (batch reprocessing): what extraction derived is cleared, then every session of a memory-enabled
+     * component is read again from its first run. Runs in the user's lane, so no live update of this
+     * worker interleaves; another worker's is fenced by the progress check and starts again from it.
+     *
+     * @return empty when every such session is covered again, or why not (the extraction gave up on one)
+     */
+    Optional<String> rebuild(String userId) {
+        MemoryChanges cleared = database.inTransaction(c -> store.clearForRebuild(c, userId, clock.instant()));
+        if (!cleared.isEmpty()) {
+            announce.accept(new MemoriesUpdated(MemoriesUpdated.SCHEMA_VERSION, userId, List.of(), List.of(), cleared.deleted(),
+                    cleared.profileVersion(), null, null, clock.instant()));
+        }
+        apply(userId, null);
+        for (PendingSession left : database.withConnection(c -> store.pendingSessions(c, userId))) {
+            Optional<ComponentDefinition> component = components.find(left.componentType(), left.componentId());
+            if (component.isPresent() && component.get().updateMemoryOnRun()
+                    && !database.withConnection(c -> store.turnsAfter(c, left.sessionId(), left.upToRunIndex(), 1)).isEmpty()) {
+                return Optional.of("extraction stopped after run " + left.upToRunIndex() + " of session " + left.sessionId());
+            }
+        }
+        return Optional.empty();
+    }
+
     private void catchUp(String userId, String sessionId, int progress, ComponentDefinition component) {
         int conflicts = 0;
         while (true) {

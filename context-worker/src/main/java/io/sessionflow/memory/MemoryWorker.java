@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.MemoriesUpdated;
+import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * components by user, and this consumes {@code memories.requested} with the user id in the place of
  * the session id, so that key-ordered lanes ({@link SessionLanes}) serialize each user while many users
  * run at once. Bursts are coalesced per user like summaries per session; each change is announced as
- * {@code MemoriesUpdated} on {@code users.changed}, keyed by user id.
+ * {@code MemoriesUpdated} on {@code users.changed}, keyed by user id. The {@code memories} commands of
+ * reprocessing jobs ({@code sessions.reprocess}, keyed by user id) rebuild a user in the same lanes.
  */
 public final class MemoryWorker implements AutoCloseable {
 
@@ -44,6 +46,7 @@ public final class MemoryWorker implements AutoCloseable {
     private final MemoryRequests requests;
     private final Coalescer coalescer;
     private final OrderedConsumer<RunCompleted> consumer;
+    private final OrderedConsumer<ReprocessSession> rebuilds;
     private final ExecutorService executor;
 
     public MemoryWorker(KafkaClients clients, Database database, ComponentRegistry components, ModelCatalog models,
@@ -53,8 +56,13 @@ public final class MemoryWorker implements AutoCloseable {
         MemoryUpdater updater = new MemoryUpdater(database, components, models, settings.maxAttempts(),
                 change -> send(changes, change.userId(), changes.serialize(change)), Clock.systemUTC(), metrics);
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered("memory-worker-"));
-        this.coalescer = new Coalescer("memory-worker", settings.everyRuns(), settings.maxDelay(), new SessionLanes(executor), updater,
+        SessionLanes lanes = new SessionLanes(executor);
+        this.coalescer = new Coalescer("memory-worker", settings.everyRuns(), settings.maxDelay(), lanes, updater,
                 new Backoff(settings.updateTries(), Duration.ofSeconds(1), Duration.ofSeconds(16)));
+        // Rebuilds (batch reprocessing) share the user lanes with live extraction, so the two never race on a user here.
+        this.rebuilds = new OrderedConsumer<>(clients, settings.groupId() + ".reprocess", "memory-worker-rebuilds",
+                clients.topics().sessionsReprocess(), ReprocessSession::key, new MemoryRebuildHandler(database, updater, lanes), producer,
+                settings.concurrency() * 4, settings.shutdownGrace());
         this.requests = new MemoryRequests(clients, components, settings.groupId() + ".requests");
         // The "session" of a request is its user: the consumer dead-letters a record whose key is not the user id.
         this.consumer = new OrderedConsumer<>(clients, settings.groupId(), "memory-worker", clients.topics().memoriesRequested(),
@@ -81,6 +89,7 @@ public final class MemoryWorker implements AutoCloseable {
     public MemoryWorker start() {
         coalescer.start();
         consumer.start();
+        rebuilds.start();
         requests.start();
         log.info("memory-worker started");
         return this;
@@ -93,6 +102,7 @@ public final class MemoryWorker implements AutoCloseable {
     @Override
     public void close() {
         requests.close();
+        rebuilds.close();
         consumer.close();
         coalescer.close();
         executor.shutdownNow();

@@ -226,11 +226,12 @@ final class Cli {
         }
     }
 
-    enum ReprocessKind { summaries, context, both }
+    enum ReprocessKind { summaries, context, both, memories }
 
-    @Command(name = "reprocess", description = "re-derives the summaries and/or contexts of matching sessions, with a progress bar")
+    @Command(name = "reprocess", description = "re-derives the summaries and/or contexts of matching sessions, or the memories and "
+            + "profiles of their users, with a progress bar")
     private final class Reprocess extends GatewayCommand {
-        @Parameters(paramLabel = "summaries|context|both", description = "what to re-derive")
+        @Parameters(paramLabel = "summaries|context|both|memories", description = "what to re-derive (memories: per user)")
         ReprocessKind kind;
 
         @Option(names = "--user", paramLabel = "U", description = "only this user's sessions")

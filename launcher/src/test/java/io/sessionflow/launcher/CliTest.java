@@ -113,8 +113,8 @@ class CliTest {
         assertThat(cli("sessions", "rename", "s1").err).contains("Missing required parameter: 'NEW_NAME'");
         assertThat(cli("sessions", "delete").err).contains("Missing required parameter: 'SESSION_ID'");
         assertThat(cli("sessions").err).contains("Missing required subcommand").contains("Usage: ./sessionflow sessions");
-        assertThat(cli("reprocess").err).contains("Missing required parameter: 'summaries|context|both'");
-        assertThat(cli("reprocess", "everything").err).contains("expected one of [summaries, context, both]");
+        assertThat(cli("reprocess").err).contains("Missing required parameter: 'summaries|context|both|memories'");
+        assertThat(cli("reprocess", "everything").err).contains("expected one of [summaries, context, both, memories]");
         assertThat(cli("sessions", "list", "--limit", "ten").err).contains("'ten' is not an int");
         for (String[] args : List.of(new String[] {"hash-key"}, new String[] {"sessions", "show"}, new String[] {"sessions"},
                 new String[] {"reprocess"}, new String[] {"frobnicate"}, new String[] {"sessions", "frobnicate"},

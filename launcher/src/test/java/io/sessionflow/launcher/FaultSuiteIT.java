@@ -123,6 +123,138 @@ class FaultSuiteIT {
         }
     }
 
+    /**
+     * Runs of the tool scenario: each is a loop of model call, tool call, model call. One tool call per run:
+     * ToolCallLog.recordRound keeps only the first call of a round (its NOT EXISTS sees the round's own first
+     * row), so several calls at once would measure that bug, not the kill.
+     */
+    private static final int TOOL_SESSIONS = 24;
+    private static final int TOOL_RUNS_PER_SESSION = 6;
+    private static final int TOOL_RUNS_PER_SECOND = 20;
+    private static final int TOOL_MILLIS = 300;
+    private static final String TOOL_LINE = "\n/tool slow_tool {\"n\": 1}";
+
+    /**
+     * agno#10366 under kill -9: each run's model (the local model, by its documented {@code /tool} rule)
+     * calls an HTTP tool that answers after 300 ms; one of three worker processes is killed
+     * while calls are in flight and the survivors finish its runs. The tool server counts every call it
+     * receives by run and tool call id: none may execute twice. A call the killed worker had started is
+     * found {@code started} by the survivor and not repeated ({@code interrupted}: it may have taken effect).
+     * Run alone with {@code -Dit.test=FaultSuiteIT#killOneOfThreeRunWorkerProcessesInTheMiddleOfToolLoops}.
+     */
+    @Test
+    void killOneOfThreeRunWorkerProcessesInTheMiddleOfToolLoops() throws Exception {
+        List<WorkerProcess> workers = new ArrayList<>();
+        try (CountingToolServer tool = new CountingToolServer(TOOL_MILLIS)) {
+            Map<String, String> env = env("tools.");
+            env.put("SESSIONFLOW_COMPONENTS", toolComponents(tool.url()).toString());
+            env.put("SESSIONFLOW_TOOL_ALLOWED_HOSTS", "localhost");
+            env.put("SESSIONFLOW_TOOL_SECRET", "fault-suite-tool-secret");
+            try (Pipeline gateway = Pipeline.open(new Env(env))) {
+                GatewayClient client = new GatewayClient(gateway.startGateway().url(), null);
+                for (int i = 0; i < 3; i++) {
+                    workers.add(WorkerProcess.start("tools-worker-" + i, env));
+                }
+                awaitGroupMembers("tools.run-worker", 3);
+                LoadGenerator load = new LoadGenerator(client, "tools", TOOL_SESSIONS, TOOL_RUNS_PER_SESSION, TOOL_RUNS_PER_SECOND,
+                        "tool-loop", TOOL_LINE).start();
+                Eventually.await("tool calls in flight", Duration.ofSeconds(120), () -> tool.inFlight() >= 3);
+                int callsInFlight = tool.inFlight();
+                long runsInFlight = runningRuns("tools");
+                workers.get(0).kill();
+                load.await();
+                Result result = measure(load, runsInFlight);
+
+                List<String> runIds = new ArrayList<>(load.runIdByMessage.values());
+                Map<String, Integer> executions = tool.executions();
+                Map<String, Long> recorded = toolCallsByStatus(runIds);
+                long executed = executions.size();
+                long twice = executions.values().stream().filter(n -> n > 1).count();
+                long interrupted = recorded.getOrDefault("interrupted", 0L);
+                long interruptedThatRan = interruptedCalls(runIds).stream().filter(executions::containsKey).count();
+                System.out.printf("FIGURE tool loop under kill -9: %d runs, %d tool calls recorded %s, %d executed at the tool, "
+                        + "%d executed twice, %d in flight at the kill (all workers), %d interrupted (%d of them had reached the tool)%n",
+                        runIds.size(), recorded.values().stream().mapToLong(Long::longValue).sum(), recorded, executed, twice,
+                        callsInFlight, interrupted, interruptedThatRan);
+                FaultTally t = result.tally;
+                REPORT.add("| kill -9 of one of three run-worker processes in the middle of tool loops | " + t.accepted() + " | "
+                        + t.completed() + " | " + t.failed() + " | " + t.lost() + " | - | - | - | " + runsInFlight + " | "
+                        + result.orderViolations + " | " + t.accepted() + " tool calls (300 ms each), " + executed
+                        + " executed at the tool, **" + twice + " executed twice**; " + callsInFlight + " calls in flight at the kill, "
+                        + interrupted + " left started by the killed worker and not repeated (" + interruptedThatRan
+                        + " of them had reached the tool); local model |");
+
+                assertThat(twice).as("tool calls executed twice").isZero();
+                assertThat(callsInFlight).as("calls in flight at the kill").isPositive();
+                assertThat(t.lost()).isZero();
+                assertThat(t.completed()).as("runs completed").isEqualTo(t.accepted());
+                assertThat(result.orderViolations).isZero();
+                assertThat(recorded.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(t.accepted());
+                assertThat(executions.keySet()).allMatch(call -> runIds.contains(call.substring(0, call.indexOf('/'))));
+            }
+        } finally {
+            for (WorkerProcess worker : workers) {
+                worker.kill();
+            }
+        }
+    }
+
+    /** The tool scenario's agent: the local model and one HTTP tool at the counting server. */
+    private static Path toolComponents(String toolUrl) throws java.io.IOException {
+        Path file = Files.createTempFile("fault-tools", ".yaml");
+        Files.writeString(file, """
+                agents:
+                  - id: tool-loop
+                    instructions: "Calls a slow tool."
+                    model: local
+                    add_history_to_context: false
+                    tool_call_limit: 10
+                    tools:
+                      - name: slow_tool
+                        description: Takes 300 ms and counts its calls
+                        url: %s
+                        parameters:
+                          type: object
+                          properties:
+                            n: {type: integer}
+                          required: [n]
+                """.formatted(toolUrl));
+        return file;
+    }
+
+    private static Map<String, Long> toolCallsByStatus(List<String> runIds) {
+        return db().withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT status, count(*) FROM run_tool_calls WHERE run_id = ANY (?) GROUP BY status")) {
+                select.setArray(1, c.createArrayOf("text", runIds.toArray()));
+                Map<String, Long> counts = new java.util.TreeMap<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return counts;
+            }
+        });
+    }
+
+    /** The interrupted calls, as "run id/tool call id". */
+    private static List<String> interruptedCalls(List<String> runIds) {
+        return db().withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT run_id || '/' || call_id FROM run_tool_calls WHERE run_id = ANY (?) AND status = 'interrupted'")) {
+                select.setArray(1, c.createArrayOf("text", runIds.toArray()));
+                List<String> calls = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        calls.add(rs.getString(1));
+                    }
+                }
+                return calls;
+            }
+        });
+    }
+
     @Test
     void restartPostgresUnderLoad() throws Exception {
         runInProcess("postgres.", "Postgres restart under load", "restarted Postgres 3 s into the load", () -> stack.postgres().restart());

@@ -21,6 +21,8 @@ final class LoadGenerator {
     final Map<String, String> runIdByMessage = new ConcurrentHashMap<>();
     final AtomicInteger refused = new AtomicInteger();
     private final GatewayClient client;
+    private final String agent;
+    private final String messageTail;
     private final String tag;
     private final int sessions;
     private final int runsPerSession;
@@ -29,6 +31,13 @@ final class LoadGenerator {
     private final List<Future<?>> work = new ArrayList<>();
 
     LoadGenerator(GatewayClient client, String tag, int sessions, int runsPerSession, int runsPerSecond) {
+        this(client, tag, sessions, runsPerSession, runsPerSecond, "personal-assistant", "");
+    }
+
+    /** @param messageTail appended to every message (for example, lines that ask the local model for tool calls) */
+    LoadGenerator(GatewayClient client, String tag, int sessions, int runsPerSession, int runsPerSecond, String agent, String messageTail) {
+        this.agent = agent;
+        this.messageTail = messageTail;
         this.client = client;
         this.tag = tag;
         this.sessions = sessions;
@@ -46,8 +55,8 @@ final class LoadGenerator {
                 for (int round = 1; round <= runsPerSession; round++) {
                     for (int s = thread; s < sessions; s += threadCount) {
                         String session = tag + "-s" + s;
-                        String message = session + " run " + round;
-                        GatewayClient.Response response = client.post("/v1/agents/personal-assistant/runs",
+                        String message = session + " run " + round + messageTail;
+                        GatewayClient.Response response = client.post("/v1/agents/" + agent + "/runs",
                                 Json.toText(SessionSemanticsIT.body("load", session, message, Json.object().put("r" + round, round))));
                         if (response.status() == 202) {
                             acceptedBySession.computeIfAbsent(session, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(message);

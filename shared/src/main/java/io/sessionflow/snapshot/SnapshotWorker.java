@@ -52,7 +52,7 @@ public final class SnapshotWorker implements AutoCloseable {
         this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), lanes, update, updateRetries(settings));
         // Rebuild commands share the lanes with live updates, so the two never race on a session.
         this.rebuilds = new OrderedConsumer<>(clients, settings.groupId() + ".reprocess", name + "-rebuilds",
-                clients.topics().sessionsReprocess(), ReprocessSession::sessionId,
+                clients.topics().sessionsReprocess(), ReprocessSession::key,
                 new RebuildHandler(kind, database, components, wants, rebuilder, lanes), producer, settings.concurrency() * 4,
                 settings.shutdownGrace());
         this.consumer = new OrderedConsumer<>(clients, settings.groupId(), name, clients.topics().runsCompleted(),

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Which targets (summary, context) a job's kind asks for, and whether a session's component keeps them. */
+/**
+ * Which targets (summary, context) a job's kind asks for, and whether a session's component keeps them;
+ * for a memories job, which components keep memories.
+ */
 final class Eligibility {
 
     private Eligibility() {
@@ -20,6 +23,19 @@ final class Eligibility {
             case "context" -> List.of(ReprocessSession.CONTEXT);
             default -> List.of(ReprocessSession.SUMMARY, ReprocessSession.CONTEXT);
         };
+    }
+
+    /** The components that keep memories, as "agent:id" / "team:id" (how {@code ReprocessStore#users} matches sessions). */
+    static List<String> memoryComponents(ComponentRegistry components) {
+        List<String> keys = new ArrayList<>();
+        for (ComponentType type : ComponentType.values()) {
+            for (ComponentDefinition component : components.all(type)) {
+                if (component.updateMemoryOnRun()) {
+                    keys.add(type.wireName() + ":" + component.id());
+                }
+            }
+        }
+        return keys;
     }
 
     /** The targets of {@code kind} that a session of this component has. */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives running jobs: pages through the matching sessions in id order, queues their items and
  * publishes one {@code ReprocessSession} per item, at most {@code SESSIONFLOW_REPROCESS_RATE}
- * sessions a second. Progress (the cursor) is committed with the items, after Kafka acknowledged
+ * sessions a second. A memories job pages through users instead (one item and one command per user,
+ * keyed by user id, under the same rate). Progress (the cursor) is committed with the items, after Kafka acknowledged
  * the batch, so a restarted gateway resumes where the last one stopped and no session is skipped.
  * A job row is locked while a batch is published, so several gateways never drive one job at once.
  */
@@ -30,6 +31,8 @@ public final class JobRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final int BATCH = 200;
+    /** The job kind whose items are users (memories belong to a user), not sessions. */
+    static final String MEMORIES = "memories";
 
     private final Database database;
     private final ComponentRegistry components;
@@ -85,7 +88,14 @@ public final class JobRunner implements AutoCloseable {
             ReprocessJob job = jobs.find(c, jobId).orElseThrow();
             if (!job.publishedAll()) {
                 int permits = rate.take(BATCH);
-                if (permits > 0) {
+                if (permits > 0 && job.kind().equals(MEMORIES)) {
+                    List<String> users = jobs.users(c, job.filter(), job.createdAt(), Eligibility.memoryComponents(components),
+                            job.cursorSession(), permits);
+                    List<String[]> items = users.stream().map(user -> new String[] {user, ReprocessSession.MEMORIES}).toList();
+                    jobs.queue(c, jobId, items);
+                    publish(job, items);
+                    jobs.advance(c, jobId, users.isEmpty() ? null : users.get(users.size() - 1), users.size() < permits);
+                } else if (permits > 0) {
                     List<ReprocessStore.Candidate> sessions = jobs.candidates(c, job.filter(), job.createdAt(), job.cursorSession(), permits);
                     List<String[]> items = new ArrayList<>();
                     for (ReprocessStore.Candidate session : sessions) {
@@ -108,8 +118,9 @@ public final class JobRunner implements AutoCloseable {
     private void publish(ReprocessJob job, List<String[]> items) {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (String[] item : items) {
-            ReprocessSession command = new ReprocessSession(ReprocessSession.SCHEMA_VERSION, job.jobId(), item[0], item[1],
-                    job.promptVersion(), clock.instant());
+            ReprocessSession command = item[1].equals(ReprocessSession.MEMORIES)
+                    ? ReprocessSession.ofUser(job.jobId(), item[0], clock.instant())
+                    : ReprocessSession.ofSession(job.jobId(), item[0], item[1], job.promptVersion(), clock.instant());
             sends.add(producer.send(new ProducerRecord<>(topic.name(), item[0], topic.serialize(command))));
         }
         try {

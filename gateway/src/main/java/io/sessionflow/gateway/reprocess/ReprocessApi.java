@@ -26,7 +26,7 @@ import java.util.UUID;
 
 /**
  * {@code POST /v1/reprocess}, {@code GET /v1/reprocess/{job_id}}, {@code POST /v1/reprocess/{job_id}/cancel}:
- * batch re-derivation of summaries and contexts. Admin keys only: a job spans users.
+ * batch re-derivation of summaries and contexts, or of users' memories and profiles. Admin keys only: a job spans users.
  */
 public final class ReprocessApi {
 
@@ -59,17 +59,27 @@ public final class ReprocessApi {
         call.allowQuery(Set.of());
         ObjectNode body = JsonFields.object(call.jsonBody(), Set.of("kind", "filter", "prompt_version"));
         String kind = JsonFields.requiredText(body, "kind");
-        if (!List.of("summaries", "context", "both").contains(kind)) {
-            throw ApiException.badRequest("kind", "kind must be 'summaries', 'context' or 'both'");
+        if (!List.of("summaries", "context", "both", JobRunner.MEMORIES).contains(kind)) {
+            throw ApiException.badRequest("kind", "kind must be 'summaries', 'context', 'both' or 'memories'");
         }
         String promptVersion = JsonFields.optionalText(body, "prompt_version", 64);
+        if (promptVersion != null && kind.equals(JobRunner.MEMORIES)) {
+            // Memories carry no prompt label to set: a rebuild always extracts with the memory worker's current prompt.
+            throw ApiException.badRequest("prompt_version", "prompt_version does not apply to memories: they are rebuilt with the "
+                    + "memory worker's current prompt");
+        }
         ReprocessFilter filter = filter(body.get("filter"));
         String jobId = UUID.randomUUID().toString();
         Instant created = clock.instant();
         database.inTransaction(c -> {
             long total = 0;
-            for (Map.Entry<ReprocessStore.Candidate, Long> group : jobs.countByComponent(c, filter, created).entrySet()) {
-                total += group.getValue() * Eligibility.targets(components, kind, group.getKey().sessionType(), group.getKey().componentId()).size();
+            if (kind.equals(JobRunner.MEMORIES)) {
+                total = jobs.countUsers(c, filter, created, Eligibility.memoryComponents(components));
+            } else {
+                for (Map.Entry<ReprocessStore.Candidate, Long> group : jobs.countByComponent(c, filter, created).entrySet()) {
+                    total += group.getValue() * Eligibility.targets(components, kind, group.getKey().sessionType(),
+                            group.getKey().componentId()).size();
+                }
             }
             jobs.create(c, jobId, kind, filter, promptVersion, (int) total, created, topicPrefix);
             return null;

@@ -298,6 +298,41 @@ public final class MemoryStore {
         }
     }
 
+    /**
+     * Clears what extraction derived for the user, before a rebuild from the history (batch reprocessing):
+     * the memories and the progress go, and the profile is emptied under a new version (so a profile's
+     * version never goes back). Hand-added memories go too: a rebuild keeps only what the history says.
+     */
+    public MemoryChanges clearForRebuild(Connection connection, String userId, Instant now) throws SQLException {
+        lockUser(connection, userId);
+        List<String> deleted = new ArrayList<>();
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM user_memories WHERE user_id = ? RETURNING memory_id")) {
+            delete.setString(1, userId);
+            try (ResultSet rs = delete.executeQuery()) {
+                while (rs.next()) {
+                    deleted.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM user_memory_progress WHERE user_id = ?")) {
+            delete.setString(1, userId);
+            delete.executeUpdate();
+        }
+        Long profileVersion = null;
+        try (PreparedStatement empty = connection.prepareStatement(
+                "UPDATE user_profiles SET profile = ?::jsonb, version = version + 1, updated_at = ? WHERE user_id = ? RETURNING version")) {
+            empty.setString(1, Json.toText(UserProfile.empty(userId).profile()));
+            empty.setTimestamp(2, Timestamp.from(now));
+            empty.setString(3, userId);
+            try (ResultSet rs = empty.executeQuery()) {
+                if (rs.next()) {
+                    profileVersion = rs.getLong(1);
+                }
+            }
+        }
+        return new MemoryChanges(true, List.of(), List.of(), deleted, profileVersion);
+    }
+
     /** Erases the user's memories, profile and extraction progress; returns the number of rows removed. */
     public int eraseUser(Connection connection, String userId) throws SQLException {
         lockUser(connection, userId);

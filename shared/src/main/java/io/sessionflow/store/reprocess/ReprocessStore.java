@@ -138,6 +138,50 @@ public final class ReprocessStore {
         }
     }
 
+    /**
+     * The users a memories job covers, in id order after {@code after}: the users of the sessions the filter
+     * covers whose component keeps memories ({@code components}, as "agent:id" / "team:id").
+     */
+    public List<String> users(Connection c, ReprocessFilter filter, java.time.Instant jobCreated, List<String> components, String after,
+                              int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String where = usersWhere(filter, jobCreated, components, params);
+        if (after != null) {
+            where += " AND user_id > ?";
+            params.add(after);
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT user_id FROM sessions" + where + " ORDER BY user_id LIMIT ?")) {
+            int i = bind(c, select, params);
+            select.setInt(i, limit);
+            List<String> result = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+            return result;
+        }
+    }
+
+    /** How many users a memories job covers (see {@link #users}). */
+    public long countUsers(Connection c, ReprocessFilter filter, java.time.Instant jobCreated, List<String> components) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT count(DISTINCT user_id) FROM sessions"
+                + usersWhere(filter, jobCreated, components, params))) {
+            bind(c, select, params);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String usersWhere(ReprocessFilter filter, java.time.Instant jobCreated, List<String> components, List<Object> params) {
+        String where = where(filter, jobCreated, params) + " AND user_id IS NOT NULL AND session_type || ':' || component_id = ANY (?)";
+        params.add(components);
+        return where;
+    }
+
     public java.time.Instant createdAt(Connection c, String jobId) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT created_at FROM reprocess_jobs WHERE job_id = ?")) {
             select.setString(1, jobId);
@@ -190,6 +234,19 @@ public final class ReprocessStore {
                 return; // the job was deleted meanwhile: nobody is waiting for this item
             }
             throw e;
+        }
+    }
+
+    /** Whether an item of the job is still waiting for its outcome (false: done, failed, or unknown). */
+    public boolean isQueued(Connection c, String jobId, String sessionId, String target) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT 1 FROM reprocess_items WHERE job_id = ? AND session_id = ? AND target = ? AND status = 'queued'")) {
+            select.setString(1, jobId);
+            select.setString(2, sessionId);
+            select.setString(3, target);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
