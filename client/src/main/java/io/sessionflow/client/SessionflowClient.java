@@ -166,7 +166,7 @@ public final class SessionflowClient {
     // ---
 
     private Run follow(String method, String path, Object body, Map<String, String> headers, Consumer<RunStreamEvent> onEvent) {
-        List<Run> last = new ArrayList<>(1);
+        List<String> finished = new ArrayList<>(1);
         http.events(method, path, body, headers, (id, type, data) -> {
             JsonNode json = readTree(data);
             RunStreamEvent event = new RunStreamEvent(id == null ? -1 : Long.parseLong(id), type, json.path("run_id").asText(null),
@@ -174,15 +174,16 @@ public final class SessionflowClient {
                     json.hasNonNull("at") ? ClientJson.MAPPER.convertValue(json.get("at"), java.time.Instant.class) : null);
             onEvent.accept(event);
             if (event.isFinal()) {
-                last.add(event.run() == null ? null : as(event.run(), Run.class));
+                finished.add(event.runId());
                 return false;
             }
             return true;
         });
-        if (last.isEmpty()) {
+        if (finished.isEmpty()) {
             throw new SessionflowClientException("the event stream of " + path + " ended before the run finished");
         }
-        return last.get(0);
+        // The final event carries the outcome event live and the stored run when replayed: the stored run is the one answer.
+        return getRun(finished.get(0));
     }
 
     private static String runsPath(Component component) {
