@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * the same number) a few times a second. Past the bound the gateway answers 429 with Retry-After
  * rather than accept work the workers cannot finish.
  */
-final class Backlog implements AutoCloseable {
+public final class Backlog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Backlog.class);
 
@@ -45,7 +45,7 @@ final class Backlog implements AutoCloseable {
     }
 
     /** Refuses a new run while the backlog is at its bound. */
-    void admit() {
+    public void admit() {
         if (unfinished >= limit) {
             throw new ApiException(429, "backlog_full", "too many runs are waiting (" + unfinished + " of at most " + limit
                     + "); retry later", null, 1);

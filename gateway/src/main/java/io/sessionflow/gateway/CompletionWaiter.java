@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code runs.completed} and {@code runs.failed} from the end, outside any consumer group, so it
  * does not matter which instance accepted the run or which worker executed it.
  */
-final class CompletionWaiter implements AutoCloseable {
+public final class CompletionWaiter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CompletionWaiter.class);
 
@@ -55,11 +55,11 @@ final class CompletionWaiter implements AutoCloseable {
     }
 
     /** Call before publishing the run: the future completes when its outcome is published. */
-    CompletableFuture<Void> expect(String runId) {
+    public CompletableFuture<Void> expect(String runId) {
         return waiting.computeIfAbsent(runId, id -> new CompletableFuture<>());
     }
 
-    void forget(String runId) {
+    public void forget(String runId) {
         waiting.remove(runId);
     }
 

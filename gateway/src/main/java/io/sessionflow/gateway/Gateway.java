@@ -6,6 +6,7 @@ import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.health.Readiness;
 import io.sessionflow.gateway.auth.Authenticator;
 import io.sessionflow.gateway.http.Router;
+import io.sessionflow.gateway.openai.OpenAiFacade;
 import io.sessionflow.gateway.reprocess.JobRunner;
 import io.sessionflow.gateway.forget.ForgetApi;
 import io.sessionflow.gateway.forget.ForgetRunner;
@@ -83,6 +84,7 @@ public final class Gateway implements AutoCloseable {
         acceptor = new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks);
         new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
         SessionDeletions deletions = new SessionDeletions(metrics);
+        new OpenAiFacade(acceptor, waiter, backlog, settings, database, components, new RunEventReader(clients), deletions).register(router);
         new SessionsApi(database, components, settings, deletions).register(router);
         if (settings.sessionRetention() != null) {
             retention = new SessionRetention(database, settings.sessionRetention(), SessionRetention.BATCH, Duration.ofHours(1),

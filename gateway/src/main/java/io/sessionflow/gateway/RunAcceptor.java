@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * and the caller gets a 503, so no accepted run is ever left without a request on the topic.
  * Requests arriving together are stored together ({@link GroupCommit}): three statements per batch.
  */
-final class RunAcceptor implements AutoCloseable {
+public final class RunAcceptor implements AutoCloseable {
 
     /** Batches stored at once; each holds a database connection while it runs. */
     private static final int WRITERS = 4;
@@ -74,7 +74,7 @@ final class RunAcceptor implements AutoCloseable {
     }
 
     /** Validates against the configuration and builds the request; nothing is stored yet. */
-    RunRequested prepare(ComponentType type, String componentId, RunRequestBody body, String userId) {
+    public RunRequested prepare(ComponentType type, String componentId, RunRequestBody body, String userId) {
         ComponentDefinition component = components.find(type, componentId).orElseThrow(() -> new ApiException(404,
                 "unknown_component", "unknown " + type.wireName() + " '" + componentId + "'", null));
         if (body.webhookUrl() != null) {
@@ -103,11 +103,11 @@ final class RunAcceptor implements AutoCloseable {
     }
 
     /** A caller's Idempotency-Key, scoped to the caller, with the hash of the request it came with. */
-    record IdempotencyKey(String scope, String key, String requestHash) {
+    public record IdempotencyKey(String scope, String key, String requestHash) {
     }
 
     /** The run that stands for a request: the new one, or the one an earlier request with the same key made. */
-    record Accepted(String runId, String sessionId, boolean isNew) {
+    public record Accepted(String runId, String sessionId, boolean isNew) {
     }
 
     /**
@@ -115,7 +115,7 @@ final class RunAcceptor implements AutoCloseable {
      * publishes it and waits for Kafka's acknowledgement. A key already claimed by the same request
      * returns that run without storing or publishing anything; by another request, it is a 409.
      */
-    Accepted accept(RunRequested request, IdempotencyKey key) {
+    public Accepted accept(RunRequested request, IdempotencyKey key) {
         ComponentDefinition component = components.find(request.componentType(), request.componentId()).orElseThrow();
         Accepted accepted;
         try {

@@ -12,7 +12,7 @@ import java.util.Set;
  * strictly: every problem is a 400 that names the field, and unknown fields are refused rather than
  * silently ignored.
  */
-record RunRequestBody(String message, String sessionId, String userId, ObjectNode sessionState, boolean overwriteSessionState,
+public record RunRequestBody(String message, String sessionId, String userId, ObjectNode sessionState, boolean overwriteSessionState,
                       RunOverrides overrides, String webhookUrl) {
 
     private static final Set<String> FIELDS = Set.of("message", "session_id", "user_id", "session_state", "overwrite_session_state", "overrides",

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Counts deleted sessions by why they were deleted: {@code sessionflow_sessions_deleted_total{reason}}. */
-final class SessionDeletions {
+public final class SessionDeletions {
 
     private final MeterRegistry registry;
 
@@ -13,7 +13,7 @@ final class SessionDeletions {
     }
 
     /** @param reason {@code api} (by id), {@code purge} (the admin filter) or {@code retention} (the sweeper) */
-    void deleted(String reason, int count) {
+    public void deleted(String reason, int count) {
         Counter.builder("sessionflow.sessions.deleted").description("sessions deleted, by reason").tag("reason", reason)
                 .register(registry).increment(count);
     }

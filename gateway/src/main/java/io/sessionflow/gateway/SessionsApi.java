@@ -302,13 +302,7 @@ final class SessionsApi {
 
     /** A user key acts for its own user: its user_id is stamped, and naming another is refused. */
     static String ownUser(Principal principal, String requested) {
-        if (principal.admin()) {
-            return requested;
-        }
-        if (requested != null && !requested.equals(principal.userId())) {
-            throw new ApiException(403, "forbidden", "a user key acts only for its own user_id", "user_id");
-        }
-        return principal.userId();
+        return principal.actingFor(requested);
     }
 
     /** The value given under one of two names for the same thing; both given is a 400 naming the second. */

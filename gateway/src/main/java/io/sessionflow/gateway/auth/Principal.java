@@ -22,6 +22,20 @@ public record Principal(boolean admin, String userId) {
         return admin || userId.equals(ownerUserId);
     }
 
+    /**
+     * The user a request acts for: an admin acts for whoever it names (or nobody); a user key for its
+     * own user, stamped when it names none, and naming another is refused.
+     */
+    public String actingFor(String requestedUserId) {
+        if (admin) {
+            return requestedUserId;
+        }
+        if (requestedUserId != null && !requestedUserId.equals(userId)) {
+            throw new io.sessionflow.gateway.http.ApiException(403, "forbidden", "a user key acts only for its own user_id", "user_id");
+        }
+        return userId;
+    }
+
     @Override
     public String toString() {
         return admin ? "admin" : "user " + userId;

@@ -53,6 +53,15 @@ public final class EventStream {
         return true;
     }
 
+    /** An event with neither id nor name, only data: the shape of OpenAI's chat completion chunks. @return false once the client has gone away */
+    public boolean sendData(String data) {
+        if (!open) {
+            return false;
+        }
+        response.write(Buffer.buffer("data: " + data + "\n\n"));
+        return true;
+    }
+
     /**
      * Repeats {@code step} until it returns false, fails, or the client goes away; then ends the
      * response and runs {@code cleanup}. A client slower than the events is not written more until

@@ -38,9 +38,11 @@ public final class HttpCall {
     private final byte[] body;
     /** The body was larger than the limit: 413 when read, and the connection closes after the answer. */
     private final boolean bodyTooLarge;
+    private final ErrorBody errorBody;
 
     HttpCall(HttpServerRequest request, Map<String, String> pathParams, Vertx vertx, Executor workers, int maxBodyBytes,
-             byte[] body, boolean bodyTooLarge) {
+             byte[] body, boolean bodyTooLarge, ErrorBody errorBody) {
+        this.errorBody = errorBody;
         this.request = request;
         this.pathParams = pathParams;
         this.vertx = vertx;
@@ -275,14 +277,7 @@ public final class HttpCall {
         if (error.retryAfterSeconds() != null) {
             setHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("status", error.status());
-        detail.put("code", error.code());
-        detail.put("message", error.getMessage());
-        if (error.field() != null) {
-            detail.put("field", error.field());
-        }
-        respond(error.status(), Map.of("error", detail));
+        respond(error.status(), errorBody.render(error));
     }
 
     private static Map<String, String> parseQuery(String raw) {

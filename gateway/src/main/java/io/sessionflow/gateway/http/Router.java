@@ -35,6 +35,8 @@ public final class Router implements Handler<HttpServerRequest> {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    /** Error bodies by path prefix, for paths that serve another API's shape; the native one elsewhere. */
+    private final Map<String, ErrorBody> errorBodies = new java.util.LinkedHashMap<>();
     private final int maxBodyBytes;
     private final Authenticator authenticator;
     private Vertx vertx;
@@ -75,6 +77,17 @@ public final class Router implements Handler<HttpServerRequest> {
         regex.append(Pattern.quote(template.substring(last)));
         routes.add(new Route(method, template, Pattern.compile(regex.toString()), params, handler, open));
         return this;
+    }
+
+    /** Refusals of every path under {@code prefix} (matched or not, authenticated or not) are written by {@code body}. */
+    public Router errorsUnder(String prefix, ErrorBody body) {
+        errorBodies.put(prefix, body);
+        return this;
+    }
+
+    private ErrorBody errorBodyFor(String path) {
+        return errorBodies.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(ErrorBody.NATIVE);
     }
 
     /** Method and path template of every route, for the API description and its test. */
@@ -160,7 +173,7 @@ public final class Router implements Handler<HttpServerRequest> {
 
     private void run(HttpServerRequest request, Map<String, String> rawParams, RouteHandler handler, byte[] body, boolean tooLarge) {
         Map<String, String> params = new HashMap<>();
-        HttpCall call = new HttpCall(request, params, vertx, workers, maxBodyBytes, body, tooLarge);
+        HttpCall call = new HttpCall(request, params, vertx, workers, maxBodyBytes, body, tooLarge, errorBodyFor(request.path()));
         try {
             rawParams.forEach((name, raw) -> params.put(name, PercentDecoder.path(raw)));
             handler.handle(call);
