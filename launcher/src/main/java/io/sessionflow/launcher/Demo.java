@@ -138,15 +138,19 @@ final class Demo {
         }
         check("the workflow run completed, typed workflow", "completed".equals(stored.path("status").asText())
                 && "workflow".equals(stored.path("component_type").asText()));
+        String runId = stored.path("run_id").asText();
         check("its steps ran in order as its children", children.size() == 2
-                && "researcher".equals(children.path(0).path("component_id").asText())
-                && "writer".equals(children.path(1).path("component_id").asText()));
+                && (runId + ":step-1").equals(children.path(0).path("run_id").asText())
+                && (runId + ":step-2").equals(children.path(1).path("run_id").asText())
+                && children.path(0).path("run_index").asInt() < children.path(1).path("run_index").asInt());
         check("the writer's message was the researcher's answer",
                 children.path(1).path("input").path("message").asText().equals(children.path(0).path("content").asText()));
         check("the workflow answered with its last step's answer",
                 stored.path("content").asText().equals(children.path(1).path("content").asText()));
-        check("both steps saw the workflow session's state", children.path(0).path("content").asText().contains("You research tides")
-                && children.path(1).path("content").asText().contains("You write about tides"));
+        // Their instructions name {topic}, which only the workflow session's state holds.
+        check("both steps saw the workflow session's state",
+                children.path(0).path("content").asText().toLowerCase(java.util.Locale.ROOT).contains("research tides")
+                        && children.path(1).path("content").asText().toLowerCase(java.util.Locale.ROOT).contains("write about tides"));
         JsonNode sessionView = gateway.get("/v1/sessions/" + session).body();
         out.println("  session " + session + " is typed " + sessionView.path("session_type").asText() + ", state "
                 + sessionView.path("session_state"));
