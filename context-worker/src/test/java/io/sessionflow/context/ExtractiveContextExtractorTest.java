@@ -180,4 +180,19 @@ class ExtractiveContextExtractorTest {
         assertThat(new ExtractiveContextExtractor().extract(null, List.copyOf(runs), true))
                 .isEqualTo(extractor.extract(null, runs, true));
     }
+
+    /** Issue 14 item 6: the local model's answer to the seed's planning request carries a numbered plan this rule picks up. */
+    @Test
+    void shouldTakeThePlanFromTheLocalModelsNumberedStepsAndTickTheStepReportedDone() {
+        String request = "Help me deploy a Python app to production. Give me the steps.";
+        String answer = new io.sessionflow.model.LocalModel().complete(List.of(io.sessionflow.model.ChatMessage.user(request))).content();
+
+        ContextDraft draft = extract(null, List.of(new RunTurns(1, request, answer),
+                new RunTurns(2, "Done with step 1. What's next?", "Next.")), true);
+
+        assertThat(draft.goal()).isEqualTo("Help me deploy a Python app to production.");
+        assertThat(draft.plan()).containsExactly("Prepare: deploy a Python app to production", "Do: deploy a Python app to production",
+                "Check: deploy a Python app to production");
+        assertThat(draft.progress()).containsExactly("Prepare: deploy a Python app to production");
+    }
 }

@@ -37,6 +37,14 @@ public final class RunView {
         return view;
     }
 
+    /** The run, and its children (a team's members, a workflow's steps, in the order they ran) under {@code children}. */
+    public static ObjectNode withChildren(RunRecord run, java.util.List<RunRecord> children) {
+        ObjectNode view = of(run);
+        var list = view.putArray("children");
+        children.forEach(child -> list.add(of(child)));
+        return view;
+    }
+
     private static String text(java.time.Instant instant) {
         return instant == null ? null : instant.toString();
     }

@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** {@code POST /v1/agents/{id}/runs}, {@code POST /v1/teams/{id}/runs} and {@code GET /v1/runs/{id}}. */
+/** {@code POST /v1/agents/{id}/runs}, {@code POST /v1/teams/{id}/runs}, {@code POST /v1/workflows/{id}/runs} and {@code GET /v1/runs/{id}}. */
 final class RunsApi {
 
     private final RunAcceptor acceptor;
@@ -51,6 +51,7 @@ final class RunsApi {
     void register(Router router) {
         router.route("POST", "/v1/agents/{agent_id}/runs", call -> startRun(call, ComponentType.AGENT, call.path("agent_id")));
         router.route("POST", "/v1/teams/{team_id}/runs", call -> startRun(call, ComponentType.TEAM, call.path("team_id")));
+        router.route("POST", "/v1/workflows/{workflow_id}/runs", call -> startRun(call, ComponentType.WORKFLOW, call.path("workflow_id")));
         router.route("GET", "/v1/runs/{run_id}", this::getRun);
         router.route("POST", "/v1/runs/{run_id}/cancel", this::cancelRun);
         router.route("GET", "/v1/runs/{run_id}/events", this::runEvents);
@@ -180,7 +181,14 @@ final class RunsApi {
     private void cancelRun(HttpCall call) {
         call.allowQuery(Set.of());
         String runId = accessibleRun(call).runId();
-        boolean cancelled = database.withConnection(c -> runs.finishUnsuccessfully(c, runId, RunStatus.CANCELLED, "cancelled by request"));
+        // A workflow's step in flight is cancelled with it (its model call is aborted), so no later step starts.
+        boolean cancelled = database.inTransaction(c -> {
+            boolean now = runs.finishUnsuccessfully(c, runId, RunStatus.CANCELLED, "cancelled by request");
+            if (now) {
+                runs.cancelUnfinishedChildren(c, runId, "cancelled with run " + runId);
+            }
+            return now;
+        });
         RunRecord now = find(runId);
         if (!cancelled && now.status() != RunStatus.CANCELLED) {
             throw new ApiException(409, "run_finished", "run " + runId + " is already " + now.status().wireName(), null);
@@ -188,9 +196,11 @@ final class RunsApi {
         call.respond(200, RunView.of(now));
     }
 
+    /** The run with its children: a team's member runs, a workflow's step runs. */
     private void getRun(HttpCall call) {
         call.allowQuery(Set.of());
-        call.respond(200, RunView.of(accessibleRun(call)));
+        RunRecord run = accessibleRun(call);
+        call.respond(200, RunView.withChildren(run, database.withConnection(c -> runs.children(c, run.runId()))));
     }
 
     /** The run named in the path, if the caller may see it; another user's run answers 404 like a missing one. */

@@ -87,8 +87,8 @@ final class SessionsApi {
             userId = principal.userId();
         }
         // Agno's spellings are accepted beside ours (type, Unix-second timestamps); naming one thing twice is a 400.
-        String type = either(call, "session_type", "type", call.queryChoice("session_type", null, List.of("agent", "team")),
-                call.queryChoice("type", null, List.of("agent", "team")));
+        String type = either(call, "session_type", "type", call.queryChoice("session_type", null, List.of("agent", "team", "workflow")),
+                call.queryChoice("type", null, List.of("agent", "team", "workflow")));
         Instant from = either(call, "from", "start_timestamp", call.queryInstant("from"), call.queryEpochSeconds("start_timestamp"));
         Instant to = either(call, "to", "end_timestamp", call.queryInstant("to"), call.queryEpochSeconds("end_timestamp"));
         requireOrdered(from, to, call.query("to").isPresent() ? "to" : "end_timestamp");
@@ -138,8 +138,8 @@ final class SessionsApi {
         ObjectNode body = JsonFields.object(call.jsonBody(), Set.of("session_id", "user_id", "component_type", "component_id",
                 "session_name", "session_state", "metadata"));
         String typeName = JsonFields.requiredText(body, "component_type");
-        if (!typeName.equals("agent") && !typeName.equals("team")) {
-            throw ApiException.badRequest("component_type", "component_type must be 'agent' or 'team'");
+        if (!typeName.equals("agent") && !typeName.equals("team") && !typeName.equals("workflow")) {
+            throw ApiException.badRequest("component_type", "component_type must be 'agent', 'team' or 'workflow'");
         }
         ComponentType type = ComponentType.fromWireName(typeName);
         String componentId = validId("component_id", JsonFields.requiredText(body, "component_id"));

@@ -26,7 +26,9 @@ class DemoIT {
                 .contains("History (2 messages):\n    user: \"My favorite color is blue\"")
                 .contains("== Agent 'memory-assistant': user memories")
                 .contains("    User loves pizza, especially margherita")
-                .contains("    Completed:\n      ✓ Done with step 1.")
+                .contains("    Plan:\n      1. Prepare: deploy a Python app to production\n      2. Do: deploy a Python app to production\n"
+                        + "      3. Check: deploy a Python app to production\n    Completed:\n      ✓ Prepare: deploy a Python app to production")
+                .contains("== Workflow 'research-and-write'")
                 .contains("Demo finished: every check passed.");
     }
 }

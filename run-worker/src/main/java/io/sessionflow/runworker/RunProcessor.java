@@ -73,6 +73,7 @@ public final class RunProcessor implements AutoCloseable {
     private final Duration runTimeout;
     private final RunEventSink events;
     private final ToolLoop toolLoop;
+    private final WorkflowRuns workflows;
 
     /** @param events where runs' progress is published as it happens ({@link RunEventSink#NONE} for nowhere) */
     public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, RunWorkerSettings settings,
@@ -100,6 +101,12 @@ public final class RunProcessor implements AutoCloseable {
             }
         }
         this.toolLoop = new ToolLoop(new ToolCallLog(database), new ToolExecutor(tools));
+        this.workflows = new WorkflowRuns(database, components, starts, events, clock);
+    }
+
+    /** What drives workflow runs through their steps (the steps themselves are processed here, as any run). */
+    WorkflowRuns workflows() {
+        return workflows;
     }
 
     @Override
@@ -110,6 +117,9 @@ public final class RunProcessor implements AutoCloseable {
     }
 
     public RunOutcome process(RunRequested request) {
+        if (request.componentType() == ComponentType.WORKFLOW) {
+            throw new IllegalArgumentException("a workflow run is started with workflows().start, not processed as a model run");
+        }
         Optional<ComponentDefinition> component = components.find(request.componentType(), request.componentId());
         if (component.isEmpty()) {
             return fail(request, "unknown " + request.componentType().wireName() + " '" + request.componentId() + "'");

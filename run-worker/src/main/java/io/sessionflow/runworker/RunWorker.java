@@ -2,6 +2,7 @@ package io.sessionflow.runworker;
 
 import io.sessionflow.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
@@ -115,6 +116,11 @@ public final class RunWorker implements AutoCloseable {
                     return;
                 }
                 try {
+                    if (request.componentType() == ComponentType.WORKFLOW) {
+                        advance(processor.workflows().start(request));
+                        ticket.done();
+                        return;
+                    }
                     RunOutcome outcome;
                     inFlight.incrementAndGet();
                     try {
@@ -123,6 +129,11 @@ public final class RunWorker implements AutoCloseable {
                         inFlight.decrementAndGet();
                     }
                     announce(outcome);
+                    if (request.workflowStep() != null) {
+                        // Only once the step's outcome is out: a crash before the next step is published redelivers the step,
+                        // which finds itself finished and comes here again.
+                        advance(processor.workflows().afterStep(request, outcome));
+                    }
                     ticket.done();
                     return;
                 } catch (InterruptedException e) {
@@ -158,6 +169,16 @@ public final class RunWorker implements AutoCloseable {
         }
     }
 
+    /** Publishes a workflow's next step, or announces the workflow run's outcome, and waits until the broker has it. */
+    private void advance(WorkflowRuns.Advance advance) throws Exception {
+        if (advance instanceof WorkflowRuns.Publish publish) {
+            Topic<RunRequested> requests = clients.topics().runsRequested();
+            producer.send(record(requests, publish.step().sessionId(), publish.step())).get(30, TimeUnit.SECONDS);
+        } else if (advance instanceof WorkflowRuns.Finish finish) {
+            announce(finish.outcome());
+        }
+    }
+
     /** Publishes the outcome and the run's final stream event, and waits until the broker has both. */
     private void announce(RunOutcome outcome) throws Exception {
         java.util.concurrent.Future<?> announced = publish(outcome);
@@ -183,7 +204,11 @@ public final class RunWorker implements AutoCloseable {
     private void giveUp(RunRequested request, RecordTicket ticket, String reason, Exception cause) {
         log.error("run {} failed: {}", request.runId(), reason, cause);
         try {
-            announce(processor.fail(request, reason));
+            RunOutcome failed = processor.fail(request, reason);
+            announce(failed);
+            if (request.workflowStep() != null) {
+                advance(processor.workflows().afterStep(request, failed)); // the workflow run fails with its step
+            }
             ticket.done();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agents and teams this deployment serves, read from a YAML or JSON file (YAML is a superset of
+ * The agents, teams and workflows this deployment serves, read from a YAML or JSON file (YAML is a superset of
  * JSON, so one parser reads both). Unknown fields are errors: a misspelt flag must not be ignored.
  */
 public final class ComponentRegistry {
@@ -34,14 +34,21 @@ public final class ComponentRegistry {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Map<ComponentType, Map<String, ComponentDefinition>> byType;
+    private final Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
 
-    private ComponentRegistry(List<ComponentDefinition> definitions) {
+    private ComponentRegistry(List<ComponentDefinition> definitions, List<WorkflowDefinition> workflowDefinitions) {
         Map<ComponentType, Map<String, ComponentDefinition>> map = new LinkedHashMap<>();
         for (ComponentType type : ComponentType.values()) {
             map.put(type, new LinkedHashMap<>());
         }
         for (ComponentDefinition definition : definitions) {
             map.get(definition.type()).put(definition.id(), definition);
+        }
+        // A workflow is addressed like a component (its route, its session's type and component id), so it is
+        // found as one too, with none of an agent's options; its steps are read with workflow(id).
+        for (WorkflowDefinition workflow : workflowDefinitions) {
+            workflows.put(workflow.id(), workflow);
+            map.get(ComponentType.WORKFLOW).put(workflow.id(), workflow.asComponent());
         }
         this.byType = map;
     }
@@ -82,8 +89,29 @@ public final class ComponentRegistry {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
-        validate(all, source);
-        return new ComponentRegistry(all);
+        List<String> problems = new ArrayList<>();
+        List<WorkflowDefinition> workflows = new ArrayList<>();
+        for (int i = 0; i < file.workflows().size(); i++) {
+            WorkflowFile entry = file.workflows().get(i);
+            String name = entry == null || entry.id() == null ? "workflow #" + (i + 1) : "workflow " + entry.id();
+            try {
+                if (entry == null) {
+                    throw new IllegalArgumentException("is empty");
+                }
+                workflows.add(new WorkflowDefinition(entry.id(), entry.description(), entry.sessionState(), entry.steps()));
+            } catch (IllegalArgumentException e) {
+                // The record's messages start with the id; say it once, with the kind.
+                String message = entry != null && entry.id() != null && e.getMessage().startsWith(entry.id() + ": ")
+                        ? e.getMessage().substring(entry.id().length() + 2) : e.getMessage();
+                problems.add(source + ": " + name + ": " + message);
+            }
+        }
+        validate(all, source, problems);
+        validateWorkflows(all, workflows, source, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new ComponentRegistry(all, workflows);
     }
 
     /**
@@ -137,8 +165,41 @@ public final class ComponentRegistry {
         return definition.withImpliedFlags();
     }
 
-    private static void validate(List<ComponentDefinition> all, String source) {
-        List<String> problems = new ArrayList<>();
+    /** Each step names a defined agent or team; a workflow is defined once. */
+    private static void validateWorkflows(List<ComponentDefinition> all, List<WorkflowDefinition> workflows, String source,
+                                          List<String> problems) {
+        java.util.Set<String> defined = new java.util.HashSet<>();
+        for (ComponentDefinition definition : all) {
+            defined.add(definition.type().wireName() + " " + definition.id());
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (WorkflowDefinition workflow : workflows) {
+            if (!seen.add(workflow.id())) {
+                problems.add(source + ": workflow " + workflow.id() + " is defined twice");
+            }
+            for (int i = 0; i < workflow.steps().size(); i++) {
+                WorkflowDefinition.Step step = workflow.steps().get(i);
+                String kind = step.type().wireName();
+                if (!defined.contains(kind + " " + step.componentId())) {
+                    problems.add(source + ": workflow " + workflow.id() + ": step " + (i + 1) + " names " + kind + " '"
+                            + step.componentId() + "', which is not a defined " + kind);
+                }
+                // A team step's member runs are <run_id>:step-<n>:<member_id>: refused here rather than failing every run.
+                int number = i + 1;
+                int room = Ids.MAX_LENGTH - Ids.MAX_RUN_ID_LENGTH - (":step-" + (i + 1) + ":").length();
+                for (ComponentDefinition team : all) {
+                    if (step.type() == ComponentType.TEAM && team.type() == ComponentType.TEAM && team.id().equals(step.componentId())) {
+                        team.members().stream().filter(member -> member.length() > room).forEach(member -> problems.add(source
+                                + ": workflow " + workflow.id() + ": step " + number + " is team " + team.id() + ", whose member '"
+                                + member + "' has more than " + room + " characters: its run id in the workflow would exceed "
+                                + Ids.MAX_LENGTH));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void validate(List<ComponentDefinition> all, String source, List<String> problems) {
         Map<String, ComponentDefinition> seen = new LinkedHashMap<>();
         for (ComponentDefinition definition : all) {
             String key = definition.type().wireName() + " " + definition.id();
@@ -176,9 +237,6 @@ public final class ComponentRegistry {
                 }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
     }
 
     private static void checkModel(List<String> problems, String what, String spec) {
@@ -195,10 +253,21 @@ public final class ComponentRegistry {
         return byType.get(type).values();
     }
 
-    private record ComponentsFile(List<ComponentDefinition> agents, List<ComponentDefinition> teams) {
+    /** A workflow with its steps. */
+    public Optional<WorkflowDefinition> workflow(String id) {
+        return Optional.ofNullable(workflows.get(id));
+    }
+
+    private record ComponentsFile(List<ComponentDefinition> agents, List<ComponentDefinition> teams, List<WorkflowFile> workflows) {
         ComponentsFile {
             agents = agents == null ? List.of() : agents;
             teams = teams == null ? List.of() : teams;
+            workflows = workflows == null ? List.of() : workflows;
         }
+    }
+
+    /** A workflow as written, checked when made into a {@link WorkflowDefinition} so that every problem is reported together. */
+    private record WorkflowFile(String id, String description, com.fasterxml.jackson.databind.node.ObjectNode sessionState,
+                                List<WorkflowDefinition.Step> steps) {
     }
 }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** What a run is addressed to: a single agent, or a team (whose session is typed {@code team}). */
+/**
+ * What a run is addressed to, and so what its session is typed: a single agent, a team, or a workflow
+ * (an ordered list of agent and team steps sharing one session; see {@code WorkflowDefinition}).
+ */
 public enum ComponentType {
-    AGENT, TEAM;
+    AGENT, TEAM, WORKFLOW;
 
     @JsonValue
     public String wireName() {
@@ -20,6 +23,6 @@ public enum ComponentType {
                 return type;
             }
         }
-        throw new IllegalArgumentException("component_type must be 'agent' or 'team', got '" + name + "'");
+        throw new IllegalArgumentException("component_type must be 'agent', 'team' or 'workflow', got '" + name + "'");
     }
 }

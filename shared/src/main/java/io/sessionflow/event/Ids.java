@@ -45,6 +45,11 @@ public final class Ids {
         return id;
     }
 
+    /** The id of a workflow step's run: the workflow run's id, {@code :step-}, the step's number (from 1). */
+    public static String stepRunId(String workflowRunId, int step) {
+        return requireId(workflowRunId + ":step-" + step, "step run id");
+    }
+
     /** The id of a team member's run: the team run's id, a colon, the member's id. */
     public static String memberRunId(String teamRunId, String memberId) {
         return requireId(teamRunId + ":" + memberId, "member run id");

@@ -20,9 +20,32 @@ public record RunRequested(
         boolean overwriteSessionState,
         RunOverrides overrides,
         Instant requestedAt,
-        String webhookUrl) {
+        String webhookUrl,
+        WorkflowStep workflowStep) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** The type and id of the component the run's session belongs to: the workflow's, for a step of one. */
+    public ComponentType sessionType() {
+        return workflowStep == null ? componentType : ComponentType.WORKFLOW;
+    }
+
+    public String sessionComponentId() {
+        return workflowStep == null ? componentId : workflowStep.workflowId();
+    }
+
+    /** The run this one is a child of: its workflow run, for a step; null for a top-level run. */
+    public String parentRunId() {
+        return workflowStep == null ? null : workflowStep.workflowRunId();
+    }
+
+    /** A run that is no workflow's step. */
+    public RunRequested(int schemaVersion, String runId, String sessionId, String userId, ComponentType componentType, String componentId,
+                        RunInput input, ObjectNode sessionState, boolean overwriteSessionState, RunOverrides overrides, Instant requestedAt,
+                        String webhookUrl) {
+        this(schemaVersion, runId, sessionId, userId, componentType, componentId, input, sessionState, overwriteSessionState, overrides,
+                requestedAt, webhookUrl, null);
+    }
 
     /** A run without a webhook of its own. */
     public RunRequested(int schemaVersion, String runId, String sessionId, String userId, ComponentType componentType, String componentId,
@@ -35,7 +58,14 @@ public record RunRequested(
         if (schemaVersion != SCHEMA_VERSION) {
             throw new IllegalArgumentException("unsupported schema_version " + schemaVersion + " (expected " + SCHEMA_VERSION + ")");
         }
-        Ids.requireRunId(runId, "run_id");
+        if (workflowStep == null) {
+            Ids.requireRunId(runId, "run_id");
+        } else if (!workflowStep.runId().equals(runId)) {
+            // A step's id is derived from its workflow run's, so it may be longer than a request's own.
+            throw new IllegalArgumentException("run_id of a workflow step must be " + workflowStep.runId() + ", got " + runId);
+        } else if (componentType == ComponentType.WORKFLOW) {
+            throw new IllegalArgumentException("a workflow step is an agent or a team, not a workflow");
+        }
         Ids.requireId(sessionId, "session_id");
         Objects.requireNonNull(componentType, "component_type is required");
         Ids.requireId(componentId, "component_id");

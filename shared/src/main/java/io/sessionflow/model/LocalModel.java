@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  * once; the arguments are passed on as written). Once the results are in, it answers with a line per
  * tool saying what it returned. Any other message calls no tool, so a plain message to a component
  * with agentic state leaves the state alone.
+ *
+ * <p>Asked for steps or a plan, it adds numbered steps split by rule from the request ({@link LocalPlan}),
+ * saying that it does not know how: a planning session's context then has a plan to track.
  */
 public final class LocalModel implements ChatModel {
 
@@ -99,6 +102,7 @@ public final class LocalModel implements ChatModel {
                 answer.append("\n  ").append(turn.role().wireName()).append(": ").append(quote(turn.content(), QUOTE_LIMIT));
             }
         }
+        LocalPlan.stepsFor(message).ifPresent(steps -> answer.append('\n').append(steps));
         String content = answer.toString();
         return new ModelReply(content, countTokens(messages), countTokens(content));
     }

@@ -426,4 +426,78 @@ class ComponentRegistryTest {
                 .hasMessageContaining("payer")
                 .hasMessageContaining("paused runs");
     }
+
+    @Test
+    void shouldLoadAWorkflowWhoseStepsAreAgentsAndTeamsInOrder() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: researcher
+                  - id: writer
+                teams:
+                  - id: desk
+                    members: [writer]
+                workflows:
+                  - id: research-and-write
+                    session_state: {topic: tides}
+                    steps:
+                      - name: research
+                        agent: researcher
+                      - team: desk
+                      - agent: writer
+                """);
+        WorkflowDefinition workflow = registry.workflow("research-and-write").orElseThrow();
+        assertThat(workflow.steps()).extracting(WorkflowDefinition.Step::type)
+                .containsExactly(ComponentType.AGENT, ComponentType.TEAM, ComponentType.AGENT);
+        assertThat(workflow.steps()).extracting(WorkflowDefinition.Step::displayName).containsExactly("research", "desk", "writer");
+        ComponentDefinition asComponent = registry.find(ComponentType.WORKFLOW, "research-and-write").orElseThrow();
+        assertThat(asComponent.sessionState()).isEqualTo(Json.parse("{\"topic\": \"tides\"}"));
+        assertThat(asComponent.addHistoryToContext()).isFalse();
+    }
+
+    @Test
+    void shouldServeTheBuiltInResearchAndWriteWorkflow() {
+        assertThat(ComponentRegistry.builtIn().workflow("research-and-write").orElseThrow().steps())
+                .extracting(WorkflowDefinition.Step::componentId).containsExactly("researcher", "writer");
+    }
+
+    @Test
+    void shouldRefuseWorkflowsWithUnknownEmptyOrNestedStepsGivingEachReason() {
+        assertThatThrownBy(() -> loadYaml("""
+                agents:
+                  - id: researcher
+                workflows:
+                  - id: unknown-step
+                    steps:
+                      - agent: researcher
+                      - agent: ghost
+                      - team: researcher
+                  - id: no-steps
+                    steps: []
+                  - id: nested
+                    steps:
+                      - workflow: unknown-step
+                  - id: both
+                    steps:
+                      - agent: researcher
+                        team: researcher
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems().stream()
+                        .map(problem -> problem.substring(problem.indexOf("components.yaml"))).toList()).containsExactlyInAnyOrder(
+                        "components.yaml: workflow unknown-step: step 2 names agent 'ghost', which is not a defined agent",
+                        "components.yaml: workflow unknown-step: step 3 names team 'researcher', which is not a defined team",
+                        "components.yaml: workflow no-steps: a workflow needs at least one step (steps: [{agent: ...}, {team: ...}])",
+                        "components.yaml: workflow nested: step 1 names workflow 'unknown-step': a step is an agent or a team; workflows do not nest",
+                        "components.yaml: workflow both: step 1 must name exactly one of agent and team"));
+    }
+
+    @Test
+    void shouldRefuseAWorkflowWithoutSteps() {
+        assertThatThrownBy(() -> loadYaml("""
+                workflows:
+                  - id: empty
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("workflow empty: a workflow needs at least one step");
+    }
 }

@@ -158,7 +158,7 @@ class EventJsonTest {
 
         assertThatThrownBy(() -> REQUESTS.deserialize(bytes(node.toString())))
                 .isInstanceOf(PoisonRecordException.class)
-                .hasMessageContaining("component_type must be 'agent' or 'team', got 'robot'");
+                .hasMessageContaining("component_type must be 'agent', 'team' or 'workflow', got 'robot'");
     }
 
     @Test

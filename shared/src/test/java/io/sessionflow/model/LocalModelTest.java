@@ -135,4 +135,32 @@ class LocalModelTest {
         assertThat(reply.toolCalls()).isEmpty();
         assertThat(reply.content()).isEqualTo(LocalModel.LABEL + "\nTool results:\n  lookup returned \"42 apples\"");
     }
+
+    @Test
+    void shouldWriteNumberedStepsSplitFromTheRequestWhenAskedForSteps() {
+        String answer = model.complete(List.of(ChatMessage.user(
+                "Help me build the image, run the migrations, then switch the traffic. Give me the steps."))).content();
+
+        assertThat(answer).startsWith(LocalModel.LABEL).contains(LocalPlan.HEADING).endsWith("""
+                1. Build the image
+                2. Run the migrations
+                3. Switch the traffic""");
+    }
+
+    @Test
+    void shouldWritePrepareDoCheckStepsForARequestOfOneClause() {
+        String answer = model.complete(List.of(ChatMessage.user("Help me deploy a Python app to production. Give me the steps.")))
+                .content();
+
+        assertThat(answer).endsWith("""
+                1. Prepare: deploy a Python app to production
+                2. Do: deploy a Python app to production
+                3. Check: deploy a Python app to production""");
+    }
+
+    @Test
+    void shouldWriteNoStepsWhenNoneAreAskedFor() {
+        assertThat(model.complete(List.of(ChatMessage.user("Done with step 1. What's next?"))).content())
+                .doesNotContain(LocalPlan.HEADING).doesNotContainPattern("(?m)^\\d+\\. ");
+    }
 }

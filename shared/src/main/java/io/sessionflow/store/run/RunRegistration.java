@@ -71,7 +71,7 @@ public final class RunRegistration {
      */
     public List<SessionCheck> ensureSessions(Connection connection, List<Registration> registrations) throws SQLException {
         sessions.createAllIfAbsent(connection, registrations.stream().map(r -> new SessionStore.NewSession(r.request().sessionId(),
-                r.request().componentType(), r.request().userId(), r.request().componentId(), r.defaultState())).toList());
+                r.request().sessionType(), r.request().userId(), r.request().sessionComponentId(), r.defaultState())).toList());
         Map<String, Session> stored = sessions.findAll(connection, registrations.stream().map(r -> r.request().sessionId()).toList());
         List<SessionCheck> checks = new ArrayList<>();
         for (Registration registration : registrations) {
@@ -89,16 +89,20 @@ public final class RunRegistration {
         return checks;
     }
 
-    /** @throws SessionMismatchException when the session is another user's, or another component's */
+    /**
+     * A workflow's step runs in its workflow's session, so a step is checked against the workflow.
+     *
+     * @throws SessionMismatchException when the session is another user's, or another component's
+     */
     private static void checkOwnership(Session session, RunRequested request) {
         if (!Objects.equals(session.userId(), request.userId())) {
             throw new SessionMismatchException(SessionMismatchException.Kind.OTHER_USER,
                     "session " + request.sessionId() + " not found");
         }
-        if (session.sessionType() != request.componentType() || !session.componentId().equals(request.componentId())) {
+        if (session.sessionType() != request.sessionType() || !session.componentId().equals(request.sessionComponentId())) {
             throw new SessionMismatchException(SessionMismatchException.Kind.OTHER_COMPONENT,
                     "session " + request.sessionId() + " belongs to " + session.sessionType().wireName() + " '"
-                            + session.componentId() + "', not to " + request.componentType().wireName() + " '" + request.componentId() + "'");
+                            + session.componentId() + "', not to " + request.sessionType().wireName() + " '" + request.sessionComponentId() + "'");
         }
     }
 }

@@ -77,6 +77,32 @@ public final class RunStore {
         }
     }
 
+    /** The runs whose parent is this run (a team's members, a workflow's steps), in the order they were numbered, then created. */
+    public List<RunRecord> children(Connection connection, String parentRunId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM runs WHERE parent_run_id = ? ORDER BY run_index NULLS LAST, created_at, run_id")) {
+            select.setString(1, parentRunId);
+            List<RunRecord> result = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    result.add(read(rs));
+                }
+            }
+            return result;
+        }
+    }
+
+    /** Cancels a run's unfinished children (a workflow's step in flight) together with the run. @return how many */
+    public int cancelUnfinishedChildren(Connection connection, String parentRunId, String error) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE runs SET status = 'cancelled', error = ?, completed_at = now(), updated_at = now()
+                 WHERE parent_run_id = ? AND status IN ('pending', 'running')""")) {
+            update.setString(1, error);
+            update.setString(2, parentRunId);
+            return update.executeUpdate();
+        }
+    }
+
     /**
      * One page of a session's runs by run index (runs not yet numbered, pending or failed, by
      * creation time at the newest end).
@@ -141,7 +167,7 @@ public final class RunStore {
     }
 
     /**
-     * Claims top-level runs for execution in one statement: a run not stored yet (published straight
+     * Claims runs for execution in one statement (top-level runs, and workflow steps under their workflow run): a run not stored yet (published straight
      * to the topic) is stored as running; a stored one is claimed if it is unfinished (pending, or
      * running after a worker died mid-run).
      *
@@ -150,11 +176,13 @@ public final class RunStore {
     public Set<String> claimAll(Connection connection, List<RunRequested> requests) throws SQLException {
         Set<String> claimed = new HashSet<>();
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO runs (run_id, session_id, user_id, component_type, component_id, status, input, created_at, started_at)
-                SELECT r.run_id, r.session_id, r.user_id, r.component_type, r.component_id, 'running', CAST(r.input AS jsonb), r.created_at, now()
+                INSERT INTO runs (run_id, session_id, user_id, component_type, component_id, status, input, created_at, started_at,
+                                  parent_run_id)
+                SELECT r.run_id, r.session_id, r.user_id, r.component_type, r.component_id, 'running', CAST(r.input AS jsonb), r.created_at, now(),
+                       r.parent_run_id
                   FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                              CAST(? AS text[]), CAST(? AS timestamptz[]))
-                       AS r(run_id, session_id, user_id, component_type, component_id, input, created_at)
+                              CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS text[]))
+                       AS r(run_id, session_id, user_id, component_type, component_id, input, created_at, parent_run_id)
                 ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = COALESCE(runs.started_at, now()), updated_at = now()
                  WHERE runs.status IN ('pending', 'running')
                 RETURNING run_id""")) {
@@ -166,6 +194,7 @@ public final class RunStore {
             upsert.setArray(6, connection.createArrayOf("text", requests.stream().map(r -> Json.toText(inputOf(r))).toArray()));
             upsert.setArray(7, connection.createArrayOf("timestamptz",
                     requests.stream().map(r -> java.sql.Timestamp.from(r.requestedAt())).toArray()));
+            upsert.setArray(8, connection.createArrayOf("text", requests.stream().map(RunRequested::parentRunId).toArray()));
             try (ResultSet rs = upsert.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(rs.getString(1));
