@@ -8,6 +8,7 @@ import io.sessionflow.event.RunMetrics;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.event.WorkflowStep;
 import io.sessionflow.model.ChatMessage;
+import io.sessionflow.runworker.store.RunStarts;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStatus;
