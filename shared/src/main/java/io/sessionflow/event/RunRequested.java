@@ -1,5 +1,6 @@
 package io.sessionflow.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Objects;
@@ -21,7 +22,9 @@ public record RunRequested(
         RunOverrides overrides,
         Instant requestedAt,
         String webhookUrl,
-        WorkflowStep workflowStep) {
+        // Left out of the record when absent: only a workflow's step carries it, and every other run request
+        // keeps the wire shape external producers and consumers know.
+        @JsonInclude(JsonInclude.Include.NON_NULL) WorkflowStep workflowStep) {
 
     public static final int SCHEMA_VERSION = 1;
 

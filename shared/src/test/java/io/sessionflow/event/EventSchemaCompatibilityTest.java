@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The topics are a public contract: external producers and consumers read these records by
  * schema_version. Each record's wire shape at each schema_version is snapshotted under
  * src/test/resources/event-schemas/; a field removed, renamed or retyped without a new
- * SCHEMA_VERSION fails here. An added field is compatible (readers ignore unknown fields).
+ * SCHEMA_VERSION fails here. An added field is compatible (readers ignore unknown fields), and so is
+ * an enum that gains a value (readers accept values they do not know, as the AsyncAPI document says);
+ * an enum that loses one is not.
  * A new version's snapshot is written by running this test with -Devent-schemas.write=true.
  */
 class EventSchemaCompatibilityTest {
@@ -56,11 +58,30 @@ class EventSchemaCompatibilityTest {
         snapshot.forEach((field, type) -> {
             if (!now.containsKey(field)) {
                 problems.add("field " + field + " (" + type + ") is gone");
-            } else if (!now.get(field).equals(type)) {
+            } else if (!now.get(field).equals(type) && !widens(type, now.get(field))) {
                 problems.add("field " + field + " was " + type + ", is " + now.get(field));
             }
         });
         return problems;
+    }
+
+    /** Whether an enum only gained values: {@code enum[a, b]} to {@code enum[a, b, c]}. */
+    private static boolean widens(String before, String after) {
+        if (!before.startsWith("enum[") || !after.startsWith("enum[")) {
+            return false;
+        }
+        return values(after).containsAll(values(before));
+    }
+
+    private static List<String> values(String enumType) {
+        return List.of(enumType.substring("enum[".length(), enumType.length() - 1).split(", "));
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldAcceptAnEnumThatGainsAValueAndRefuseOneThatLosesOne() {
+        assertThat(incompatibilities(Map.of("kind", "enum[agent, team]"), Map.of("kind", "enum[agent, team, workflow]"))).isEmpty();
+        assertThat(incompatibilities(Map.of("kind", "enum[agent, team]"), Map.of("kind", "enum[agent]"))).hasSize(1);
+        assertThat(incompatibilities(Map.of("kind", "enum[agent, team]"), Map.of("kind", "string"))).hasSize(1);
     }
 
     private static Map<String, String> read(Path snapshot) throws IOException {
