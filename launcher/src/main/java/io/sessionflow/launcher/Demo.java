@@ -46,6 +46,7 @@ final class Demo {
                 second.path("content").asText().contains("user: \"My favorite color is blue\""));
 
         summaries();
+        summaryInsteadOfHistory();
         sessionContext();
         planning();
         memories();
@@ -73,6 +74,43 @@ final class Demo {
         JsonNode next = step("agents", "long-chat", "user_1", session, "Remind me what you know about me.", null);
         check("the next run's context holds the summary block",
                 next.path("content").asText().contains("<summary_of_previous_interactions>"));
+    }
+
+    /**
+     * The seed: the summary "is used instead of full history to save tokens". The same six messages go to
+     * long-chat (summary beside a 2-run history window) and long-chat-lean (history_after_summary: only
+     * the runs the summary does not cover yet), each run after the summary caught up; the input tokens
+     * the model was sent show the difference.
+     */
+    private void summaryInsteadOfHistory() {
+        section("Agents 'long-chat' and 'long-chat-lean': the summary instead of the history it covers, to save tokens");
+        List<String> messages = List.of("Hi, I'm planning a trip to Japan in April.", "I love hiking and hot springs.",
+                "My budget is about 3000 dollars.", "I'd like to avoid big crowds.", "I'm vegetarian, by the way.",
+                "Which region would suit me?");
+        List<Long> beside = new ArrayList<>();
+        List<Long> instead = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            beside.add(quietRun("long-chat", "user_1_tokens_beside", messages.get(i)).path("metrics").path("input_tokens").asLong());
+            instead.add(quietRun("long-chat-lean", "user_1_tokens_instead", messages.get(i)).path("metrics").path("input_tokens").asLong());
+            awaitCovered("user_1_tokens_beside", "summary", i + 1);
+            awaitCovered("user_1_tokens_instead", "summary", i + 1);
+        }
+        out.println();
+        out.println("  input tokens sent to the model, run by run (local model: one token per word):");
+        out.println("    summary beside the history window (long-chat):          " + beside);
+        out.println("    summary instead of the runs it covers (long-chat-lean): " + instead);
+        check("with the summary instead of history, the last run sends fewer tokens",
+                instead.get(instead.size() - 1) < beside.get(beside.size() - 1));
+    }
+
+    /** A run whose answer is not printed (the section prints what it measured instead). */
+    private JsonNode quietRun(String component, String session, String message) {
+        ObjectNode body = Json.object().put("message", message).put("user_id", "user_1").put("session_id", session);
+        GatewayClient.Response response = gateway.run("agents", component, body);
+        if (response.status() != 200) {
+            check("run answered 200 (got " + response.status() + ": " + response.body() + ")", false);
+        }
+        return response.body();
     }
 
     private void sessionContext() {

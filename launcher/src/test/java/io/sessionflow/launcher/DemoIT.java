@@ -28,6 +28,7 @@ class DemoIT {
                 .contains("    User loves pizza, especially margherita")
                 .contains("    Plan:\n      1. Prepare: deploy a Python app to production\n      2. Do: deploy a Python app to production\n"
                         + "      3. Check: deploy a Python app to production\n    Completed:\n      ✓ Prepare: deploy a Python app to production")
+                .contains("summary instead of the runs it covers (long-chat-lean): [")
                 .contains("== Workflow 'research-and-write'")
                 .contains("Demo finished: every check passed.");
     }
