@@ -134,4 +134,17 @@ class ToolsIT {
             duringCall = body -> { };
         }
     }
+
+    /** Several calls asked for at once are all recorded and all executed, each once, in order. */
+    @Test
+    void shouldExecuteEveryCallOfARoundWhenTheModelAsksForSeveralAtOnce() {
+        String session = SessionSemanticsIT.newId("two-charges");
+
+        JsonNode completed = run("cashier", session, "/tool charge_card {\"cents\": 100}\n/tool charge_card {\"cents\": 200}");
+
+        String runId = completed.path("run_id").asText();
+        assertThat(charges.get(runId)).extracting(call -> Json.parse(call.get("body")).path("cents").asInt()).containsExactly(100, 200);
+        assertThat(rows.count("SELECT count(*) FROM run_tool_calls WHERE run_id = ? AND status = 'completed'", runId)).isEqualTo(2);
+        assertThat(completed.path("content").asText()).contains("charged 100 cents").contains("charged 200 cents");
+    }
 }

@@ -75,10 +75,25 @@ public final class ToolCallLog {
      */
     public Round recordRound(String runId, int round, String said, List<ToolCall> calls) {
         database.inTransaction(c -> {
+            // One attempt records a round, whole: two attempts of one run (a stale one and its successor)
+            // may ask the model for the same round and get different calls, so the round is looked for
+            // and written under a lock on the run's id, and the first attempt's calls are the round's.
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, "run_tool_calls:" + runId);
+                lock.execute();
+            }
+            try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM run_tool_calls WHERE run_id = ? AND round = ? LIMIT 1")) {
+                exists.setString(1, runId);
+                exists.setInt(2, round);
+                try (var found = exists.executeQuery()) {
+                    if (found.next()) {
+                        return null;
+                    }
+                }
+            }
             try (PreparedStatement insert = c.prepareStatement("""
                     INSERT INTO run_tool_calls (run_id, call_id, round, position, name, arguments, said, status)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, 'requested'
-                     WHERE NOT EXISTS (SELECT 1 FROM run_tool_calls WHERE run_id = ? AND round = ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'requested')
                     ON CONFLICT DO NOTHING""")) {
                 for (int i = 0; i < calls.size(); i++) {
                     ToolCall call = calls.get(i);
@@ -89,10 +104,9 @@ public final class ToolCallLog {
                     insert.setString(5, call.name());
                     insert.setString(6, call.arguments());
                     insert.setString(7, said);
-                    insert.setString(8, runId);
-                    insert.setInt(9, round);
-                    insert.executeUpdate();
+                    insert.addBatch();
                 }
+                insert.executeBatch();
             }
             return null;
         });
