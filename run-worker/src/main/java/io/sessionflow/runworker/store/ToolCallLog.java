@@ -80,24 +80,24 @@ public final class ToolCallLog {
      */
     public Round recordRound(String runId, int round, String said, List<ToolCall> calls) {
         database.inTransaction(c -> {
+            // One statement for the whole round: its NOT EXISTS sees the table as it was before the round,
+            // so every call of the round is recorded (row by row, the first row would hide the rest).
             try (PreparedStatement insert = c.prepareStatement("""
                     INSERT INTO run_tool_calls (run_id, call_id, round, position, name, arguments, said, status)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, 'requested'
+                    SELECT ?, call.id, ?, call.position - 1, call.name, call.arguments, ?, 'requested'
+                      FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY
+                           AS call(id, name, arguments, position)
                      WHERE NOT EXISTS (SELECT 1 FROM run_tool_calls WHERE run_id = ? AND round = ?)
                     ON CONFLICT DO NOTHING""")) {
-                for (int i = 0; i < calls.size(); i++) {
-                    ToolCall call = calls.get(i);
-                    insert.setString(1, runId);
-                    insert.setString(2, call.id());
-                    insert.setInt(3, round);
-                    insert.setInt(4, i);
-                    insert.setString(5, call.name());
-                    insert.setString(6, call.arguments());
-                    insert.setString(7, said);
-                    insert.setString(8, runId);
-                    insert.setInt(9, round);
-                    insert.executeUpdate();
-                }
+                insert.setString(1, runId);
+                insert.setInt(2, round);
+                insert.setString(3, said);
+                insert.setArray(4, c.createArrayOf("text", calls.stream().map(ToolCall::id).toArray()));
+                insert.setArray(5, c.createArrayOf("text", calls.stream().map(ToolCall::name).toArray()));
+                insert.setArray(6, c.createArrayOf("text", calls.stream().map(ToolCall::arguments).toArray()));
+                insert.setString(7, runId);
+                insert.setInt(8, round);
+                insert.executeUpdate();
             }
             return null;
         });
