@@ -67,18 +67,36 @@ public final class PausedRuns {
         return true;
     }
 
-    /** How the run waits, if it is paused: the event that announced it, rebuilt from Postgres. */
-    public Optional<RunPaused> describe(Connection c, RunRequested request) throws SQLException {
+    /** How a paused run waits: since when, until when, and on which calls. */
+    public record Pause(Instant pausedAt, Instant expiresAt, List<PendingToolCall> pendingToolCalls) {
+    }
+
+    /** How the run waits, if it is paused. */
+    public Optional<Pause> pause(Connection c, String runId) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
                 "SELECT paused_at, pause_expires_at FROM runs WHERE run_id = ? AND status = 'paused'")) {
-            select.setString(1, request.runId());
+            select.setString(1, runId);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                List<PendingToolCall> pending = pendingCalls(c, request.runId());
-                return pending.isEmpty() ? Optional.empty() : Optional.of(RunPaused.of(request, pending,
-                        Jdbc.instant(rs.getTimestamp(1)), Jdbc.instant(rs.getTimestamp(2))));
+                return Optional.of(new Pause(Jdbc.instant(rs.getTimestamp(1)), Jdbc.instant(rs.getTimestamp(2)), pendingCalls(c, runId)));
+            }
+        }
+    }
+
+    /** The event that announced the run's pause, rebuilt from Postgres, if it is paused. */
+    public Optional<RunPaused> describe(Connection c, RunRequested request) throws SQLException {
+        return pause(c, request.runId()).filter(p -> !p.pendingToolCalls().isEmpty())
+                .map(p -> RunPaused.of(request, p.pendingToolCalls(), p.pausedAt(), p.expiresAt()));
+    }
+
+    /** The request of a run that was paused or parked (kept to send it through its lane again). */
+    public Optional<RunRequested> storedRequest(Connection c, String runId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT request::text FROM runs WHERE run_id = ? AND request IS NOT NULL")) {
+            select.setString(1, runId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(readRequest(rs.getString(1))) : Optional.empty();
             }
         }
     }
