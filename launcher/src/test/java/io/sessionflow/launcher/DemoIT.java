@@ -27,6 +27,10 @@ class DemoIT {
                 .contains("== Agent 'memory-assistant': user memories")
                 .contains("    User loves pizza, especially margherita")
                 .contains("    Completed:\n      ✓ Done with step 1.")
+                .contains("== Agent 'shopping-assistant': agentic state")
+                .contains("  update_session_state returned \"Updated session state: {\"shopping_list\":[\"milk\",\"bread\"]}\"")
+                .contains("< run paused: it waits for 1 tool call(s), holding no worker")
+                .contains("  look_up_order returned \"order A-1001: shipped on 2026-03-02, arriving Thursday\"")
                 .contains("Demo finished: every check passed.");
     }
 }
