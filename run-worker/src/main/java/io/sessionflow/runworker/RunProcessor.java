@@ -99,7 +99,7 @@ public final class RunProcessor implements AutoCloseable {
         ToolSettings tools = settings.tools() == null ? new ToolSettings(null, null, null) : settings.tools();
         for (ComponentType type : ComponentType.values()) {
             for (ComponentDefinition definition : components.all(type)) {
-                if (!definition.tools().isEmpty() && tools.secret() == null) {
+                if (definition.tools().stream().anyMatch(io.sessionflow.component.ToolDefinition::isHttp) && tools.secret() == null) {
                     // Not fatal: the other components work; each call of an unsigned tool fails, saying why.
                     log.warn("{} {} has HTTP tools but no secret signs their calls: set SESSIONFLOW_TOOL_SECRET (or "
                             + "SESSIONFLOW_WEBHOOK_SECRET); until then its tool calls fail", type.wireName(), definition.id());
