@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells waiting requests when their run finished. Every gateway instance reads all partitions of
- * {@code runs.completed} and {@code runs.failed} from the end, outside any consumer group, so it
+ * Tells waiting requests when their run finished (or paused). Every gateway instance reads all partitions of
+ * {@code runs.completed}, {@code runs.failed} and {@code runs.paused} from the end, outside any consumer group, so it
  * does not matter which instance accepted the run or which worker executed it.
  */
 public final class CompletionWaiter implements AutoCloseable {
@@ -35,7 +35,8 @@ public final class CompletionWaiter implements AutoCloseable {
 
     CompletionWaiter(KafkaClients clients) {
         this.consumer = clients.standaloneConsumer("gateway-completions");
-        this.topics = List.of(clients.topics().runsCompleted().name(), clients.topics().runsFailed().name());
+        // A paused run answers a waiting request too: it waits for its caller now, not for the worker.
+        this.topics = List.of(clients.topics().runsCompleted().name(), clients.topics().runsFailed().name(), clients.topics().runsPaused().name());
         this.thread = DaemonThreads.named("gateway-completions").newThread(this::loop);
     }
 

@@ -152,6 +152,25 @@ public final class RunAcceptor implements AutoCloseable {
         return new Accepted(request.runId(), request.sessionId(), true);
     }
 
+    /**
+     * Sends a stored run's request through its session's lane again (a paused run answered or
+     * cancelled here, so that the worker holding the session resumes it or announces its end).
+     * @throws ApiException 503 when Kafka does not take it; what was stored stands, and the worker's
+     *         sweeper sends it later
+     */
+    void resend(RunRequested request) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request))).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.error("run {} could not be sent through its session's lane", request.runId(), e);
+            throw new ApiException(503, "queue_unavailable", "stored, but the run queue is unavailable: the run goes on within "
+                    + "seconds of the queue's return", null, 5);
+        }
+    }
+
     private void publish(RunRequested request) {
         try {
             producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request))).get(30, TimeUnit.SECONDS);

@@ -10,6 +10,8 @@ import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStatus;
 import io.sessionflow.store.run.RunStore;
+import io.sessionflow.store.run.PausedRuns;
+import io.sessionflow.run.ContinuationRefusedException;
 import io.sessionflow.gateway.auth.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -32,6 +34,7 @@ final class RunsApi {
     private final GatewaySettings settings;
     private final Backlog backlog;
     private final RunStore runs = new RunStore();
+    private final PausedRuns pausedRuns = new PausedRuns();
 
     private final RunEventReader reader;
     private final io.micrometer.core.instrument.Counter acceptedRuns;
@@ -54,6 +57,7 @@ final class RunsApi {
         router.route("POST", "/v1/workflows/{workflow_id}/runs", call -> startRun(call, ComponentType.WORKFLOW, call.path("workflow_id")));
         router.route("GET", "/v1/runs/{run_id}", this::getRun);
         router.route("POST", "/v1/runs/{run_id}/cancel", this::cancelRun);
+        router.route("POST", "/v1/runs/{run_id}/continue", this::continueRun);
         router.route("GET", "/v1/runs/{run_id}/events", this::runEvents);
     }
 
@@ -85,8 +89,8 @@ final class RunsApi {
         if (!accepted.isNew() && wait) {
             waiter.forget(request.runId());
             finished = waiter.expect(accepted.runId());
-            if (find(accepted.runId()).status().isFinished()) {
-                finished.complete(null); // the earlier request's run is already done
+            if (answered(find(accepted.runId()).status())) {
+                finished.complete(null); // the earlier request's run is already done (or waits for its caller)
             }
         }
         if (!wait) {
@@ -102,7 +106,7 @@ final class RunsApi {
             try {
                 RunRecord run = find(accepted.runId());
                 if (done) {
-                    later.respond(200, RunView.of(run));
+                    later.respond(200, view(run));
                 } else {
                     later.respond(202, Map.of("run_id", accepted.runId(), "session_id", accepted.sessionId(), "status", run.status().wireName()));
                 }
@@ -177,10 +181,15 @@ final class RunsApi {
                         .set("run", RunView.of(run))));
     }
 
-    /** Cancels a run that has not finished: a queued one is skipped, a running one has its model call aborted. */
+    /**
+     * Cancels a run that has not finished: a queued one is skipped, a running one has its model call
+     * aborted, a paused one stops waiting (its request goes through its session's lane, where the
+     * worker announces the cancellation and the runs parked behind it go on).
+     */
     private void cancelRun(HttpCall call) {
         call.allowQuery(Set.of());
-        String runId = accessibleRun(call).runId();
+        RunRecord before = accessibleRun(call);
+        String runId = before.runId();
         // A workflow's step in flight is cancelled with it (its model call is aborted), so no later step starts.
         boolean cancelled = database.inTransaction(c -> {
             boolean now = runs.finishUnsuccessfully(c, runId, RunStatus.CANCELLED, "cancelled by request");
@@ -193,14 +202,80 @@ final class RunsApi {
         if (!cancelled && now.status() != RunStatus.CANCELLED) {
             throw new ApiException(409, "run_finished", "run " + runId + " is already " + now.status().wireName(), null);
         }
+        if (cancelled && before.status() == RunStatus.PAUSED) {
+            database.withConnection(c -> pausedRuns.storedRequest(c, runId)).ifPresent(acceptor::resend);
+        }
         call.respond(200, RunView.of(now));
     }
 
-    /** The run with its children: a team's member runs, a workflow's step runs. */
+    /**
+     * {@code POST /v1/runs/{id}/continue}: the results of a paused run's external tools and the
+     * approvals it waits for, all at once. Stored in one transaction; then the run goes through its
+     * session's lane and resumes on whichever worker holds the session. With {@code wait=true}, the
+     * answer waits until the run finishes or pauses again.
+     */
+    private void continueRun(HttpCall call) {
+        call.allowQuery(Set.of("wait"));
+        boolean wait = call.queryFlag("wait", false);
+        RunRecord run = accessibleRun(call);
+        ContinueRunBody body = ContinueRunBody.parse(call.jsonBody(), settings);
+        RunRequested request;
+        try {
+            request = database.inTransaction(c -> pausedRuns.continueRun(c, run.runId(), null, body.toolResults(), body.approvals()));
+        } catch (ContinuationRefusedException e) {
+            throw switch (e.reason()) {
+                case NOT_FOUND -> ApiException.notFound(e.getMessage());
+                case NOT_PAUSED -> new ApiException(409, "run_not_paused", e.getMessage(), null);
+                case INVALID -> ApiException.badRequest(e.field(), e.getMessage());
+            };
+        }
+        CompletableFuture<Void> finished = wait ? waiter.expect(run.runId()) : null;
+        try {
+            acceptor.resend(request);
+        } catch (RuntimeException e) {
+            waiter.forget(run.runId());
+            throw e;
+        }
+        if (!wait) {
+            call.respond(202, Map.of("run_id", run.runId(), "session_id", run.sessionId(), "status", find(run.runId()).status().wireName()));
+            return;
+        }
+        CompletableFuture<Boolean> outcome = finished.thenApply(done -> true)
+                .completeOnTimeout(false, settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> false);
+        call.continueWhen(outcome, (later, done) -> {
+            try {
+                RunRecord now = find(run.runId());
+                Object answer = done ? view(now) : Map.of("run_id", run.runId(), "session_id", run.sessionId(), "status", now.status().wireName());
+                later.respond(done ? 200 : 202, answer);
+            } finally {
+                waiter.forget(run.runId());
+            }
+        });
+    }
+
     private void getRun(HttpCall call) {
         call.allowQuery(Set.of());
-        RunRecord run = accessibleRun(call);
-        call.respond(200, RunView.withChildren(run, database.withConnection(c -> runs.children(c, run.runId()))));
+        call.respond(200, view(accessibleRun(call)));
+    }
+
+    /** Whether a waiting request has its answer: the run finished, or paused for its caller. */
+    private static boolean answered(RunStatus status) {
+        return status.isFinished() || status == RunStatus.PAUSED;
+    }
+
+    /** The run's view; a paused run's with the calls it waits on and when its pause times out. */
+    private com.fasterxml.jackson.databind.node.ObjectNode view(RunRecord run) {
+        // With its children: a team's member runs, a workflow's step runs.
+        com.fasterxml.jackson.databind.node.ObjectNode view = RunView.withChildren(run, database.withConnection(c -> runs.children(c, run.runId())));
+        if (run.status() == RunStatus.PAUSED) {
+            database.withConnection(c -> pausedRuns.pause(c, run.runId())).ifPresent(pause -> {
+                view.set("pending_tool_calls", Json.MAPPER.valueToTree(pause.pendingToolCalls()));
+                view.put("paused_at", pause.pausedAt().toString());
+                view.put("pause_expires_at", pause.expiresAt().toString());
+            });
+        }
+        return view;
     }
 
     /** The run named in the path, if the caller may see it; another user's run answers 404 like a missing one. */

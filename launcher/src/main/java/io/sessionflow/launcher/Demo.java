@@ -51,6 +51,8 @@ final class Demo {
         planning();
         memories();
         workflow();
+        agenticState();
+        pausedRun();
 
         out.println();
         out.println(failures.isEmpty() ? "Demo finished: every check passed." : "Demo FAILED: " + failures);
@@ -212,6 +214,51 @@ final class Demo {
     }
 
     /** Waits until the user has a memory containing the text: memories are extracted asynchronously, per user. */
+    /** Agno's shopping-list example: the model edits the session state through update_session_state, and the list is kept. */
+    private void agenticState() {
+        section("Agent 'shopping-assistant': agentic state - the model edits the session state with update_session_state");
+        String session = "user_1_shopping_session";
+        step("agents", "shopping-assistant", "user_1", session,
+                "/tool update_session_state {\"session_state_updates\": {\"shopping_list\": [\"milk\", \"eggs\", \"bread\"]}}", null);
+        check("the list is added to the stored session state",
+                shoppingList(session).equals(Json.parse("[\"milk\", \"eggs\", \"bread\"]")));
+        step("agents", "shopping-assistant", "user_1", session,
+                "/tool update_session_state {\"session_state_updates\": {\"shopping_list\": [\"milk\", \"bread\"]}}", null);
+        check("eggs are removed from the stored list", shoppingList(session).equals(Json.parse("[\"milk\", \"bread\"]")));
+        JsonNode listed = step("agents", "shopping-assistant", "user_1", session, "What is on my list?", null);
+        String seen = listed.path("content").asText();
+        check("a later run sees the list from Postgres", seen.contains("milk") && seen.contains("bread") && !seen.contains("eggs"));
+        check("a plain message leaves the state alone", shoppingList(session).equals(Json.parse("[\"milk\", \"bread\"]")));
+        out.println("  stored session_state: " + gateway.get("/v1/sessions/" + session).body().path("session_state"));
+    }
+
+    private JsonNode shoppingList(String session) {
+        return gateway.get("/v1/sessions/" + session).body().path("session_state").path("shopping_list");
+    }
+
+    /** A run that waits for an external tool's result, holding no worker, continued by the caller over HTTP. */
+    private void pausedRun() {
+        section("Agent 'order-desk': a paused run - the caller executes the external tool and continues the run");
+        JsonNode paused = step("agents", "order-desk", "user_1", "user_1_order_session", "/tool look_up_order {\"order_id\": \"A-1001\"}", null);
+        check("the run pauses for the external tool", "paused".equals(paused.path("status").asText()));
+        JsonNode call = paused.path("pending_tool_calls").path(0);
+        out.println("  pending: " + call.path("tool_name").asText() + " " + call.path("arguments").asText() + " (call "
+                + call.path("call_id").asText() + ", awaiting " + call.path("awaiting").asText() + "; the pause times out at "
+                + paused.path("pause_expires_at").asText() + ")");
+        String result = "order A-1001: shipped on 2026-03-02, arriving Thursday";
+        out.println();
+        out.println("> the caller runs look_up_order itself, then POST /v1/runs/" + paused.path("run_id").asText() + "/continue");
+        out.println("> {\"tool_results\": [{\"call_id\": \"" + call.path("call_id").asText() + "\", \"content\": \"" + result + "\"}]}");
+        ObjectNode body = Json.object();
+        body.putArray("tool_results").addObject().put("call_id", call.path("call_id").asText()).put("content", result);
+        GatewayClient.Response continued = gateway.post("/v1/runs/" + paused.path("run_id").asText() + "/continue?wait=true", Json.toText(body));
+        JsonNode run = continued.body();
+        out.println("< run " + run.path("run_index").asText() + " " + run.path("status").asText() + " (" + run.path("model").asText() + ")");
+        run.path("content").asText().lines().forEach(line -> out.println("  " + line));
+        check("the continued run completes with the caller's result", continued.status() == 200
+                && "completed".equals(run.path("status").asText()) && run.path("content").asText().contains(result));
+    }
+
     private JsonNode awaitMemory(String user, String text) {
         JsonNode memory = await("a memory of " + user + " about '" + text + "' is stored",
                 () -> gateway.get("/v1/users/" + user + "/memories?q=" + text).body().path("items").path(0));
@@ -287,6 +334,10 @@ final class Demo {
         lastRunId = run.path("run_id").asText();
         if (response.status() != 200) {
             check("run answered 200 (got " + response.status() + ": " + run + ")", false);
+            return run;
+        }
+        if ("paused".equals(run.path("status").asText())) {
+            out.println("< run paused: it waits for " + run.path("pending_tool_calls").size() + " tool call(s), holding no worker");
             return run;
         }
         out.println("< run " + run.path("run_index").asText() + " " + run.path("status").asText() + " (" + run.path("model").asText() + ")");

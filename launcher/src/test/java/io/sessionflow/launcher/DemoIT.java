@@ -30,6 +30,10 @@ class DemoIT {
                         + "      3. Check: deploy a Python app to production\n    Completed:\n      ✓ Prepare: deploy a Python app to production")
                 .contains("summary instead of the runs it covers (long-chat-lean): [")
                 .contains("== Workflow 'research-and-write'")
+                .contains("== Agent 'shopping-assistant': agentic state")
+                .contains("  update_session_state returned \"Updated session state: {\"shopping_list\":[\"milk\",\"bread\"]}\"")
+                .contains("< run paused: it waits for 1 tool call(s), holding no worker")
+                .contains("  look_up_order returned \"order A-1001: shipped on 2026-03-02, arriving Thursday\"")
                 .contains("Demo finished: every check passed.");
     }
 }

@@ -2,12 +2,17 @@ package io.sessionflow.runworker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.RunEvent;
+import io.sessionflow.event.RunPaused;
 import io.sessionflow.event.RunRequested;
+import io.sessionflow.kafka.BrokerException;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.model.ToolCall;
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -25,11 +30,18 @@ public final class KafkaRunEvents implements RunEventSink {
 
     private final Producer<String, byte[]> producer;
     private final Topic<RunEvent> topic;
+    private final Topic<RunRequested> requests;
     private final Clock clock;
 
     public KafkaRunEvents(Producer<String, byte[]> producer, Topic<RunEvent> topic, Clock clock) {
+        this(producer, topic, null, clock);
+    }
+
+    /** @param requests where {@link #resend} sends runs ({@code runs.requested}); null when this sink sends none */
+    public KafkaRunEvents(Producer<String, byte[]> producer, Topic<RunEvent> topic, Topic<RunRequested> requests, Clock clock) {
         this.producer = producer;
         this.topic = topic;
+        this.requests = requests;
         this.clock = clock;
     }
 
@@ -57,6 +69,24 @@ public final class KafkaRunEvents implements RunEventSink {
     public void toolCallCompleted(RunRequested run, ToolCall call, String status, String result) {
         send(run.runId(), run.sessionId(), RunEvent.TOOL_CALL_COMPLETED, null, null,
                 toolCall(call).put("status", status).put("result", result));
+    }
+
+    @Override
+    public void paused(RunRequested run, RunPaused paused) {
+        send(run.runId(), run.sessionId(), RunEvent.PAUSED, null, Json.MAPPER.valueToTree(paused));
+    }
+
+    /** Waits for the broker: the caller's record is done only once the request it sends is safe. */
+    @Override
+    public void resend(RunRequested run) {
+        try {
+            producer.send(new ProducerRecord<>(requests.name(), run.sessionId(), requests.serialize(run))).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException("interrupted while sending run " + run.runId() + " through its lane", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BrokerException("could not send run " + run.runId() + " through its lane: " + e.getMessage(), e);
+        }
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode toolCall(ToolCall call) {

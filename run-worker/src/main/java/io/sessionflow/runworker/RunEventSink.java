@@ -1,5 +1,6 @@
 package io.sessionflow.runworker;
 
+import io.sessionflow.event.RunPaused;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.model.ToolCall;
 
@@ -33,5 +34,18 @@ public interface RunEventSink {
 
     /** A tool call of the run has its result; {@code status} is completed, failed or interrupted. */
     default void toolCallCompleted(RunRequested run, ToolCall call, String status, String result) {
+    }
+
+    /** The run stopped to wait for tool results or approvals (the stream's {@code run_paused}). */
+    default void paused(RunRequested run, RunPaused paused) {
+    }
+
+    /**
+     * Sends a run's request through its session's lane again ({@code runs.requested}, keyed by session):
+     * a parked run whose turn has come, or a paused run that was answered or ended from outside. The
+     * session's worker, whichever it is, takes it in order with the session's other runs.
+     */
+    default void resend(RunRequested run) {
+        throw new UnsupportedOperationException("this sink cannot send runs");
     }
 }

@@ -62,10 +62,12 @@ final class RunMeters {
                     .increment(event.metrics().inputTokens());
             Counter.builder("sessionflow.model.tokens").tag("direction", "out").tag("model", event.model()).register(registry)
                     .increment(event.metrics().outputTokens());
-        } else if ("cancelled".equals(((RunOutcome.Failed) outcome).event().status())) {
-            cancelled.increment();
-        } else {
-            failed.increment();
+        } else if (outcome instanceof RunOutcome.Failed failure) {
+            if ("cancelled".equals(failure.event().status())) {
+                cancelled.increment();
+            } else {
+                failed.increment();
+            }
         }
     }
 }

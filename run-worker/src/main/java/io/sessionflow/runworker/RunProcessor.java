@@ -9,6 +9,8 @@ import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
 import io.sessionflow.event.RunMetrics;
+import io.sessionflow.event.RunContinuation;
+import io.sessionflow.event.RunPaused;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
@@ -34,6 +36,8 @@ import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStatus;
 import io.sessionflow.store.run.RunStore;
+import io.sessionflow.store.run.PausedRuns;
+import io.sessionflow.store.run.SessionQueue;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.runworker.store.SessionMemory;
 import io.sessionflow.store.StoreException;
@@ -74,6 +78,10 @@ public final class RunProcessor implements AutoCloseable {
     private final RunEventSink events;
     private final ToolLoop toolLoop;
     private final WorkflowRuns workflows;
+    private final PausedRuns pausedRuns = new PausedRuns();
+    private final SessionQueue queue = new SessionQueue();
+    private final Duration pauseTimeout;
+    private final PauseSweeper sweeper;
 
     /** @param events where runs' progress is published as it happens ({@link RunEventSink#NONE} for nowhere) */
     public RunProcessor(Database database, ComponentRegistry components, ModelCatalog models, RunWorkerSettings settings,
@@ -85,6 +93,8 @@ public final class RunProcessor implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "null clock");
         this.events = Objects.requireNonNull(events, "null event sink");
         this.runTimeout = settings.runTimeout();
+        this.pauseTimeout = settings.pauseTimeout();
+        this.sweeper = new PauseSweeper(database, events);
         this.invoker = new ModelInvoker(database, clock);
         RunMeters.modelCallsInFlight(registry, invoker::callsInFlight);
         this.teamMembers = new TeamMembers(components, models);
@@ -93,7 +103,7 @@ public final class RunProcessor implements AutoCloseable {
         ToolSettings tools = settings.tools() == null ? new ToolSettings(null, null, null) : settings.tools();
         for (ComponentType type : ComponentType.values()) {
             for (ComponentDefinition definition : components.all(type)) {
-                if (!definition.tools().isEmpty() && tools.secret() == null) {
+                if (definition.tools().stream().anyMatch(io.sessionflow.component.ToolDefinition::isHttp) && tools.secret() == null) {
                     // Not fatal: the other components work; each call of an unsigned tool fails, saying why.
                     log.warn("{} {} has HTTP tools but no secret signs their calls: set SESSIONFLOW_TOOL_SECRET (or "
                             + "SESSIONFLOW_WEBHOOK_SECRET); until then its tool calls fail", type.wireName(), definition.id());
@@ -107,6 +117,22 @@ public final class RunProcessor implements AutoCloseable {
     /** What drives workflow runs through their steps (the steps themselves are processed here, as any run). */
     WorkflowRuns workflows() {
         return workflows;
+    }
+
+    /** Fails timed-out pauses and re-sends lost resumes and wake-ups ({@link PauseSweeper}); run it every second or so. */
+    public void sweepPauses() {
+        sweeper.sweep();
+    }
+
+    /**
+     * Takes the answers to a paused run (from {@code runs.continuations}) and sends the run through its
+     * session's lane, where it resumes. @throws ContinuationRefusedException when they do not fit the run
+     */
+    public void continueRun(RunContinuation continuation) {
+        RunRequested request = database.inTransaction(c -> pausedRuns.continueRun(c, continuation.runId(), continuation.sessionId(),
+                continuation.toolResults(), continuation.approvals()));
+        log.info("run {} answered; resuming it in its session's lane", request.runId());
+        events.resend(request);
     }
 
     @Override
@@ -145,6 +171,8 @@ public final class RunProcessor implements AutoCloseable {
                 if (e instanceof RunAlreadyFinishedException && attempt == 1) {
                     log.info("run {} is already {}; re-emitting its outcome without calling the model", request.runId(), stored.status().wireName());
                 }
+                // It may have held its session's queue (a paused run cancelled or timed out): the next parked run goes on.
+                releaseQueue(request);
                 return outcomeOf(stored);
             } catch (RunTimedOutException e) {
                 return fail(request, e.getMessage());
@@ -195,6 +223,15 @@ public final class RunProcessor implements AutoCloseable {
         if (started instanceof RunStarts.SessionDeleted) {
             return sessionDeleted(request);
         }
+        if (started instanceof RunStarts.Parked) {
+            log.info("run {} waits behind a paused run of session {}", request.runId(), request.sessionId());
+            return new RunOutcome.Parked();
+        }
+        if (started instanceof RunStarts.StillPaused) {
+            // Its original request again (a redelivery): it waits for its answers, announced once more.
+            return database.withConnection(c -> pausedRuns.describe(c, request))
+                    .<RunOutcome>map(RunOutcome.Paused::new).orElseGet(RunOutcome.Parked::new);
+        }
         RunStarts.Claimed loaded = (RunStarts.Claimed) started;
         Session session = loaded.session();
         events.started(request);
@@ -229,6 +266,9 @@ public final class RunProcessor implements AutoCloseable {
                         events.toolCallCompleted(request, call, status, result);
                     }
                 });
+        if (loop.paused()) {
+            return pause(request, loop);
+        }
         ModelReply reply = loop.answer();
         Instant modelEnd = clock.instant();
         List<ChatMessage> turns = new ArrayList<>();
@@ -248,11 +288,45 @@ public final class RunProcessor implements AutoCloseable {
             throw new RunAlreadyFinishedException();
         }
         int runIndex = ((RunCommits.Stored) committed).runIndex();
+        if (loaded.othersParked()) {
+            releaseQueue(request);
+        }
         Instant finished = clock.instant();
         RunMetrics measured = new RunMetrics(metrics.inputTokens(), metrics.outputTokens(), metrics.modelLatencyMs(),
                 Duration.between(request.requestedAt(), finished).toMillis(), metrics.acceptToStartMs(),
                 Duration.between(modelEnd, finished).toMillis());
         return new RunOutcome.Completed(RunCompleted.of(request, runIndex, reply.content(), model.id(), measured, finished));
+    }
+
+    /**
+     * Stores the run as paused with its pending calls, until the pause timeout. Nothing of the run's
+     * working state is kept: resuming replays the recorded rounds on the session's state then, and
+     * the state is committed with the run's final answer, fenced as any run's.
+     */
+    private RunOutcome pause(RunRequested request, ToolLoop.Result loop) {
+        Instant pausedAt = clock.instant();
+        Instant expiresAt = pausedAt.plus(pauseTimeout);
+        boolean paused = database.inTransaction(c -> pausedRuns.pause(c, request, loop.pending(), expiresAt));
+        if (!paused) {
+            throw new RunAlreadyFinishedException(); // cancelled meanwhile
+        }
+        log.info("run {} paused, waiting on {} tool call(s) until {}", request.runId(), loop.pending().size(), expiresAt);
+        RunPaused event = RunPaused.of(request, loop.pending(), pausedAt, expiresAt);
+        events.paused(request, event);
+        return new RunOutcome.Paused(event);
+    }
+
+    /** Sends the session's next parked run through its lane, unless a paused run still holds the queue. */
+    private void releaseQueue(RunRequested request) {
+        try {
+            database.inTransaction(c -> queue.releaseHead(c, request.sessionId())).ifPresent(next -> {
+                log.info("run {} of session {} no longer waits; sending it through the session's lane", next.runId(), next.sessionId());
+                events.resend(next);
+            });
+        } catch (RuntimeException e) {
+            // The run's own outcome stands; the pause sweeper sends a queue's head that nothing sent.
+            log.warn("could not wake the next run of session {}: {}", request.sessionId(), describe(e));
+        }
     }
 
     /** The session's context snapshot and summary, as blocks for the system message (loaded only where the component asks). */
@@ -267,6 +341,7 @@ public final class RunProcessor implements AutoCloseable {
     RunOutcome fail(RunRequested request, String error) {
         log.warn("run {} failed: {}", request.runId(), error);
         boolean finishedNow = database.withConnection(c -> runs.finishUnsuccessfully(c, request.runId(), RunStatus.FAILED, error));
+        releaseQueue(request);
         if (!finishedNow) {
             Optional<RunRecord> stored = database.withConnection(c -> runs.find(c, request.runId()));
             if (stored.isPresent() && stored.get().status().isFinished()) {

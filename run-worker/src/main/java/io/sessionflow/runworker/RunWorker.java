@@ -3,7 +3,11 @@ package io.sessionflow.runworker;
 import io.sessionflow.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.event.ComponentType;
+import io.sessionflow.event.RunContinuation;
+import io.sessionflow.event.RunPaused;
 import io.sessionflow.event.RunRequested;
+import io.sessionflow.kafka.BrokerException;
+import io.sessionflow.run.ContinuationRefusedException;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.Topics;
@@ -17,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -53,6 +58,8 @@ public final class RunWorker implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaRunEvents events;
     private OrderedConsumer<RunRequested> consumer;
+    private OrderedConsumer<RunContinuation> continuations;
+    private final ScheduledExecutorService sweeps;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final RunMeters metrics;
@@ -67,10 +74,11 @@ public final class RunWorker implements AutoCloseable {
         this.clients = Objects.requireNonNull(clients, "null kafka clients");
         this.settings = Objects.requireNonNull(settings, "null settings");
         this.producer = clients.producer(name);
-        this.events = new KafkaRunEvents(producer, clients.topics().runsEvents(), java.time.Clock.systemUTC());
+        this.events = new KafkaRunEvents(producer, clients.topics().runsEvents(), clients.topics().runsRequested(), java.time.Clock.systemUTC());
         this.processor = Objects.requireNonNull(processorFor.apply(events), "null processor");
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(name + "-run-"));
         this.lanes = new SessionLanes(executor);
+        this.sweeps = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-pause-sweeper"));
     }
 
     public RunWorker start() {
@@ -79,12 +87,51 @@ public final class RunWorker implements AutoCloseable {
                 (request, ticket) -> lanes.submit(request.sessionId(), () -> execute(request, ticket)),
                 producer, settings.maxBuffered(), settings.shutdownGrace()).start();
         log.info("{} consuming {} in group {} with {} runs at a time", name, requests.name(), settings.groupId(), settings.concurrency());
+        // Answers to paused runs, from any producer: applied in the answer's session lane, then the run
+        // is sent through runs.requested, so it resumes on whichever worker holds its session.
+        Topic<RunContinuation> answers = clients.topics().runsContinuations();
+        continuations = new OrderedConsumer<>(clients, settings.groupId() + ".continuations", name + "-continuations", answers,
+                RunContinuation::sessionId, (continuation, ticket) -> lanes.submit(continuation.sessionId(), () -> applyContinuation(continuation, ticket)),
+                producer, settings.maxBuffered(), settings.shutdownGrace()).start();
+        sweeps.scheduleWithFixedDelay(this::sweepPauses, 1, 1, TimeUnit.SECONDS);
         return this;
+    }
+
+    private void applyContinuation(RunContinuation continuation, RecordTicket ticket) {
+        MDC.put("run_id", continuation.runId());
+        try {
+            processor.continueRun(continuation);
+            ticket.done();
+        } catch (ContinuationRefusedException e) {
+            ticket.deadLetter("continuation of run " + continuation.runId() + " refused: " + e.getMessage()
+                    + (e.field() == null ? "" : " (" + e.field() + ")"));
+        } catch (RuntimeException e) {
+            if (ticket.isRevoked() || Thread.currentThread().isInterrupted()) {
+                ticket.handBack();
+            } else {
+                // Its run stays paused (the transaction is all or nothing) and times out if nothing else answers.
+                ticket.deadLetter("continuation of run " + continuation.runId() + " could not be applied: " + describe(e));
+            }
+        } finally {
+            MDC.remove("run_id");
+        }
+    }
+
+    private void sweepPauses() {
+        try {
+            processor.sweepPauses();
+        } catch (RuntimeException e) {
+            log.warn("could not sweep paused runs: {}", describe(e));
+        }
     }
 
     /** Stops fetching, lets runs in flight finish within the grace period, hands the rest back, commits, closes. */
     @Override
     public void close() {
+        sweeps.shutdownNow();
+        if (continuations != null) {
+            continuations.close();
+        }
         if (consumer != null) {
             consumer.close();
         }
@@ -129,7 +176,9 @@ public final class RunWorker implements AutoCloseable {
                         inFlight.decrementAndGet();
                     }
                     announce(outcome);
-                    if (request.workflowStep() != null) {
+                    // A step that paused (or was parked) goes on when it ends: its request comes through here again.
+                    boolean finished = outcome instanceof RunOutcome.Completed || outcome instanceof RunOutcome.Failed;
+                    if (request.workflowStep() != null && finished) {
                         // Only once the step's outcome is out: a crash before the next step is published redelivers the step,
                         // which finds itself finished and comes here again.
                         advance(processor.workflows().afterStep(request, outcome));
@@ -181,6 +230,14 @@ public final class RunWorker implements AutoCloseable {
 
     /** Publishes the outcome and the run's final stream event, and waits until the broker has both. */
     private void announce(RunOutcome outcome) throws Exception {
+        if (outcome instanceof RunOutcome.Parked) {
+            return; // announced when it has run
+        }
+        if (outcome instanceof RunOutcome.Paused paused) {
+            Topic<RunPaused> topic = clients.topics().runsPaused();
+            producer.send(record(topic, paused.event().sessionId(), paused.event())).get(30, TimeUnit.SECONDS);
+            return;
+        }
         java.util.concurrent.Future<?> announced = publish(outcome);
         java.util.concurrent.Future<?> streamed = finalEvent(outcome);
         announced.get(30, TimeUnit.SECONDS);
@@ -197,7 +254,7 @@ public final class RunWorker implements AutoCloseable {
             return store.isTransient();
         }
         return e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.TimeoutException
-                || e instanceof org.apache.kafka.common.KafkaException;
+                || e instanceof org.apache.kafka.common.KafkaException || e instanceof BrokerException;
     }
 
     /** Ends a run that cannot be finished: failed (stored and announced) if possible, else its record dead-lettered. */

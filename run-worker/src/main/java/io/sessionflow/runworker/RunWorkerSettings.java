@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param dbWriters      batches each of the run's two transactions runs at once (each holds a connection)
  * @param maxBatch       the most runs one group commit takes
  * @param tools          how HTTP tools are called
+ * @param pauseTimeout   how long a paused run waits for its tool results or approvals before it fails
  */
 public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff,
-                                Duration runTimeout, int dbWriters, int maxBatch, ToolSettings tools) {
+                                Duration runTimeout, int dbWriters, int maxBatch, ToolSettings tools, Duration pauseTimeout) {
 
     public static final int DEFAULT_CONCURRENCY = 256;
     /** Records held per run that may run at once, unless SESSIONFLOW_WORKER_MAX_BUFFERED says otherwise. */
@@ -26,6 +27,19 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
     public static final int DEFAULT_TIMEOUT_SECONDS = 300;
     public static final int DEFAULT_DB_WRITERS = 4;
     public static final int DEFAULT_MAX_BATCH = 256;
+    /** A day: long enough for a human to answer an approval; a pause holds no thread, only a row. */
+    public static final int DEFAULT_PAUSE_TIMEOUT_SECONDS = 86_400;
+
+    /** Settings from before paused runs: pauses time out after {@link #DEFAULT_PAUSE_TIMEOUT_SECONDS}. */
+    public RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff,
+                             Duration runTimeout, int dbWriters, int maxBatch, ToolSettings tools) {
+        this(groupId, concurrency, maxBuffered, shutdownGrace, backoff, runTimeout, dbWriters, maxBatch, tools,
+                Duration.ofSeconds(DEFAULT_PAUSE_TIMEOUT_SECONDS));
+    }
+
+    public RunWorkerSettings {
+        pauseTimeout = pauseTimeout == null ? Duration.ofSeconds(DEFAULT_PAUSE_TIMEOUT_SECONDS) : pauseTimeout;
+    }
 
     public static RunWorkerSettings read(Env env) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 10_000);
@@ -38,6 +52,7 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
                 Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 1, 86_400)),
                 env.integer("SESSIONFLOW_WORKER_DB_WRITERS", DEFAULT_DB_WRITERS, 1, 64),
                 env.integer("SESSIONFLOW_WORKER_MAX_BATCH", DEFAULT_MAX_BATCH, 1, 10_000),
-                ToolSettings.read(env));
+                ToolSettings.read(env),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_PAUSE_TIMEOUT_SECONDS", DEFAULT_PAUSE_TIMEOUT_SECONDS, 1, 30 * 86_400)));
     }
 }

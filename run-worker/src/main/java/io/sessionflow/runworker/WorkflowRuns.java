@@ -87,6 +87,9 @@ final class WorkflowRuns {
         if (started instanceof RunStarts.AlreadyFinished) {
             return stored(workflowRun.runId());
         }
+        if (started instanceof RunStarts.Parked || started instanceof RunStarts.StillPaused) {
+            return new Nothing(); // a run of the session is paused: this one starts when it is woken
+        }
         events.started(workflowRun);
         // The run's state and flags go to the first step, which applies them to the session as any run does.
         return new Publish(step(workflowRun.componentId(), workflowRun.runId(), 1, workflowRun, workflowRun.input().message(),

@@ -38,10 +38,11 @@ class KafkaRunEventsTest {
             busy.delta(run, "never finished");
         }
 
-        // Nothing but the producer, the topic and the clock: no field could hold a run.
+        // Nothing but the producer, its two topics (events, and requests for runs sent through their lane again)
+        // and the clock: no field could hold a run.
         List<String> fields = Arrays.stream(KafkaRunEvents.class.getDeclaredFields())
                 .filter(field -> !Modifier.isStatic(field.getModifiers())).map(Field::getName).toList();
-        assertThat(fields).containsExactlyInAnyOrder("producer", "topic", "clock");
+        assertThat(fields).containsExactlyInAnyOrder("producer", "topic", "requests", "clock");
         // And what it publishes does not depend on what it published before.
         MockProducer<String, byte[]> fresh = producer();
         producer.clear();

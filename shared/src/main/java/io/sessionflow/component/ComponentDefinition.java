@@ -126,12 +126,10 @@ public record ComponentDefinition(
             if (!names.add(tool.name())) {
                 throw new IllegalArgumentException(id + ": tool " + tool.name() + " is defined twice");
             }
-            // Paused runs (external tools, approvals) are not built yet: refused here rather than failing every run.
-            if (!tool.isHttp()) {
-                throw new IllegalArgumentException(id + ": tool " + tool.name() + " has no url; external tools need paused runs, which are not supported yet");
-            }
-            if (tool.requiresConfirmation()) {
-                throw new IllegalArgumentException(id + ": tool " + tool.name() + " requires_confirmation needs paused runs, which are not supported yet");
+            // An external tool's call pauses the run until its caller sends the result, which is the caller's decision already.
+            if (!tool.isHttp() && tool.requiresConfirmation()) {
+                throw new IllegalArgumentException(id + ": tool " + tool.name() + " has no url (an external tool: its caller sends the result), "
+                        + "so requires_confirmation has nothing to approve; it applies to HTTP tools");
             }
         }
     }

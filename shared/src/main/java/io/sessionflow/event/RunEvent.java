@@ -10,7 +10,8 @@ import java.util.Set;
  * (an attempt begins), {@code delta} (a piece of the answer as the model produces it), {@code retrying}
  * (the attempt's deltas so far are void; a new attempt follows), then {@code run_completed} or
  * {@code run_failed} with the final run. Between them, {@code tool_call_started} and
- * {@code tool_call_completed} carry a tool call ({@code tool_call}: id, name, arguments; then status and result). A run executed again (after a worker crash or a rebalance)
+ * {@code tool_call_completed} carry a tool call ({@code tool_call}: id, name, arguments; then status and result), and
+ * {@code run_paused} says the run waits for tool results or approvals. A run executed again (after a worker crash or a rebalance)
  * starts over with {@code run_started}: the deltas before it are void too.
  *
  * <p>An event carries no number of its own: its SSE id is the offset of its record in the session's
@@ -29,7 +30,9 @@ public record RunEvent(int schemaVersion, String runId, String sessionId, String
     public static final String FAILED = "run_failed";
     public static final String TOOL_CALL_STARTED = "tool_call_started";
     public static final String TOOL_CALL_COMPLETED = "tool_call_completed";
-    private static final Set<String> TYPES = Set.of(STARTED, DELTA, RETRYING, COMPLETED, FAILED, TOOL_CALL_STARTED, TOOL_CALL_COMPLETED);
+    /** The run stopped to wait for tool results or approvals ({@code run}: the {@code RunPaused}); it goes on with a new {@code run_started}. */
+    public static final String PAUSED = "run_paused";
+    private static final Set<String> TYPES = Set.of(STARTED, DELTA, RETRYING, COMPLETED, FAILED, TOOL_CALL_STARTED, TOOL_CALL_COMPLETED, PAUSED);
 
     /** An event without a tool call. */
     public RunEvent(int schemaVersion, String runId, String sessionId, String type, String delta, JsonNode run, Instant at) {

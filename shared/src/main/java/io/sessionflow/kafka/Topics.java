@@ -2,8 +2,10 @@ package io.sessionflow.kafka;
 
 import io.sessionflow.event.MemoriesUpdated;
 import io.sessionflow.event.RunCompleted;
+import io.sessionflow.event.RunContinuation;
 import io.sessionflow.event.RunFailed;
 import io.sessionflow.event.RunEvent;
+import io.sessionflow.event.RunPaused;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.SessionChanged;
@@ -46,6 +48,21 @@ public record Topics(String prefix) {
         return new Topic<>(prefix + "runs.failed", RunFailed.class);
     }
 
+    /**
+     * Runs that stopped to wait for tool results or approvals ({@code RunPaused}, with the pending calls):
+     * the topic a tool executor in any language reads. A topic of its own because the completion topics'
+     * readers (summaries, contexts, memories) take every record there as a finished run, and
+     * {@code runs.events} carries every answer's deltas.
+     */
+    public Topic<RunPaused> runsPaused() {
+        return new Topic<>(prefix + "runs.paused", RunPaused.class);
+    }
+
+    /** Answers to paused runs ({@code RunContinuation}), published by tool executors; the run-worker applies them. */
+    public Topic<RunContinuation> runsContinuations() {
+        return new Topic<>(prefix + "runs.continuations", RunContinuation.class);
+    }
+
     /** Runs as they happen: started, answer deltas, completed or failed (for streaming and webhooks). */
     public Topic<RunEvent> runsEvents() {
         return new Topic<>(prefix + "runs.events", RunEvent.class);
@@ -86,6 +103,6 @@ public record Topics(String prefix) {
 
     public List<Topic<?>> all() {
         return List.of(runsRequested(), runsCompleted(), runsFailed(), runsDeadLetter(), sessionsChanged(), sessionsReprocess(),
-                runsEvents(), webhooksDeadLetter(), memoriesRequested(), usersChanged());
+                runsEvents(), webhooksDeadLetter(), memoriesRequested(), usersChanged(), runsPaused(), runsContinuations());
     }
 }

@@ -415,16 +415,34 @@ class ComponentRegistryTest {
     }
 
     @Test
-    void shouldRejectToolsThatNeedPausedRuns() {
+    void shouldAcceptExternalToolsAndToolsThatNeedApproval() throws IOException {
+        ComponentRegistry registry = loadYaml("""
+                agents:
+                  - id: payer
+                    tools:
+                      - name: ask_human
+                      - name: charge_card
+                        url: https://payments.example.com/charge
+                        requires_confirmation: true
+                """);
+
+        ComponentDefinition payer = registry.find(ComponentType.AGENT, "payer").orElseThrow();
+        assertThat(payer.tools()).extracting(ToolDefinition::isHttp).containsExactly(false, true);
+        assertThat(payer.tools().get(1).requiresConfirmation()).isTrue();
+    }
+
+    @Test
+    void shouldRejectApprovalOfAnExternalToolWhoseCallerDecidesAlready() {
         assertThatThrownBy(() -> loadYaml("""
                 agents:
                   - id: payer
                     tools:
                       - name: ask_human
+                        requires_confirmation: true
                 """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("payer")
-                .hasMessageContaining("paused runs");
+                .hasMessageContaining("requires_confirmation has nothing to approve");
     }
 
     @Test

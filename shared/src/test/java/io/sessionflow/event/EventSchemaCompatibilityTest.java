@@ -31,7 +31,7 @@ class EventSchemaCompatibilityTest {
 
     static Stream<Class<? extends Record>> publicEvents() {
         return Stream.of(RunRequested.class, RunCompleted.class, RunFailed.class, RunEvent.class, SummaryUpdated.class, ContextUpdated.class,
-                MemoriesUpdated.class, ReprocessSession.class);
+                MemoriesUpdated.class, ReprocessSession.class, RunPaused.class, RunContinuation.class);
     }
 
     @ParameterizedTest

@@ -26,6 +26,9 @@ final class ResponseView {
         return switch (status) {
             case PENDING -> "queued";
             case RUNNING -> "in_progress";
+            // Waiting for tool results or approvals through the native API (POST /v1/runs/{id}/continue):
+            // OpenAI's name for a response that stopped short of its answer.
+            case PAUSED -> "incomplete";
             case COMPLETED -> "completed";
             case FAILED -> "failed";
             case CANCELLED -> "cancelled";

@@ -7,6 +7,7 @@ import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.GroupCommit;
 import io.sessionflow.store.run.RunStore;
+import io.sessionflow.store.run.SessionQueue;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.session.SessionTombstones;
@@ -23,8 +24,9 @@ import java.util.function.IntConsumer;
  * The first of a run's two transactions, group-committed across sessions: the session exists (made
  * with the component's default state if new) and is the requester's, the run is stored and claimed,
  * and what the run remembers of its session is read; a run requested before its session was deleted
- * is neither stored nor claimed, and does not bring the session back. A batch of any size takes six
- * statements, seven when a run is shown its user's memories.
+ * is neither stored nor claimed, and does not bring the session back. A run of a session that has a
+ * paused run is parked behind it instead of claimed ({@link SessionQueue}). A batch of any size takes
+ * seven statements, eight when a run is shown its user's memories (and two more when runs are parked).
  */
 public final class RunStarts implements AutoCloseable {
 
@@ -50,8 +52,19 @@ public final class RunStarts implements AutoCloseable {
     public sealed interface Started {
     }
 
-    /** Claimed: the session as stored, what the run remembers of it, and what it is shown of its user. */
-    public record Claimed(Session session, SessionMemory memory, UserKnowledge user) implements Started {
+    /**
+     * Claimed: the session as stored, what the run remembers of it, and what it is shown of its user;
+     * {@code othersParked}: runs of the session wait behind this one, so its end must wake the next.
+     */
+    public record Claimed(Session session, SessionMemory memory, UserKnowledge user, boolean othersParked) implements Started {
+    }
+
+    /** The session has a paused run (or runs parked before this one): this run is parked behind it, in Postgres. */
+    public record Parked() implements Started {
+    }
+
+    /** The run is paused and its answers have not all come: it stays paused. */
+    public record StillPaused() implements Started {
     }
 
     /** The session belongs to another user or component; nothing was stored for the run. */
@@ -70,6 +83,7 @@ public final class RunStarts implements AutoCloseable {
     private final SessionStore sessions = new SessionStore();
     private final SessionTombstones tombstones = new SessionTombstones();
     private final RunRegistration registration = new RunRegistration(sessions, runs);
+    private final SessionQueue queue = new SessionQueue();
     private final GroupCommit<Start, Started> batches;
 
     public RunStarts(Database database, int writers, int maxBatch, IntConsumer batchSizes) {
@@ -100,7 +114,29 @@ public final class RunStarts implements AutoCloseable {
                 owned.add(live.get(i));
             }
         }
-        Set<String> claimed = runs.claimAll(c, owned.stream().map(Start::request).toList());
+        // A session with a paused run, or with runs parked behind one, holds its later runs back: they
+        // are parked in Postgres (no thread waits), and its paused run is claimed only once answered.
+        Map<String, SessionQueue.Waiting> waiting = queue.waiting(c, owned.stream().map(s -> s.request().sessionId()).distinct().toList());
+        List<RunRequested> toPark = new ArrayList<>();
+        List<RunRequested> toClaim = new ArrayList<>();
+        Set<String> stillPaused = new java.util.HashSet<>();
+        for (Start start : owned) {
+            RunRequested request = start.request();
+            SessionQueue.Waiting held = waiting.getOrDefault(request.sessionId(), SessionQueue.NOTHING);
+            if (request.runId().equals(held.pausedRunId())) {
+                if (held.pausedRunContinued()) {
+                    toClaim.add(request);
+                } else {
+                    stillPaused.add(request.runId());
+                }
+            } else if (held.holdsBack(request.runId())) {
+                toPark.add(request);
+            } else {
+                toClaim.add(request);
+            }
+        }
+        Set<String> parked = queue.park(c, toPark);
+        Set<String> claimed = runs.claimAll(c, toClaim);
         Map<String, SessionMemory> memories = SessionMemory.loadAll(c, owned.stream()
                 .filter(s -> claimed.contains(s.request().runId()))
                 .map(s -> new SessionMemory.Wanted(s.request().sessionId(), s.historyRuns(), s.withSummary(), s.withContext(),
@@ -126,7 +162,12 @@ public final class RunStarts implements AutoCloseable {
             } else if (claimed.contains(request.runId())) {
                 UserKnowledge user = start.withUserKnowledge()
                         ? users.getOrDefault(request.userId(), UserKnowledge.NONE).limitedTo(start.memoryLimit()) : UserKnowledge.NONE;
-                results.add(new Claimed(check.session(), memories.get(request.sessionId()), user));
+                boolean othersParked = waiting.getOrDefault(request.sessionId(), SessionQueue.NOTHING).othersParked(request.runId());
+                results.add(new Claimed(check.session(), memories.get(request.sessionId()), user, othersParked));
+            } else if (parked.contains(request.runId())) {
+                results.add(new Parked());
+            } else if (stillPaused.contains(request.runId())) {
+                results.add(new StillPaused());
             } else {
                 results.add(new AlreadyFinished());
             }

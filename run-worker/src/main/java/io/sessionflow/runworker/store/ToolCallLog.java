@@ -18,14 +18,19 @@ import java.util.TreeMap;
  */
 public final class ToolCallLog {
 
-    public enum Status { REQUESTED, STARTED, COMPLETED, FAILED, INTERRUPTED;
+    /**
+     * {@code approved} and {@code rejected} are a human's answers to a call that needs approval (a
+     * rejected call is done: its result tells the model); an external tool's call is {@code completed}
+     * with the result its caller sent.
+     */
+    public enum Status { REQUESTED, APPROVED, REJECTED, STARTED, COMPLETED, FAILED, INTERRUPTED;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
         public boolean isDone() {
-            return this == COMPLETED || this == FAILED || this == INTERRUPTED;
+            return this == COMPLETED || this == FAILED || this == INTERRUPTED || this == REJECTED;
         }
     }
 
@@ -113,11 +118,11 @@ public final class ToolCallLog {
         return load(runId).get(round);
     }
 
-    /** Claims a requested call for this attempt just before it is executed. @return false when another attempt has it */
+    /** Claims a requested (or approved) call for this attempt just before it is executed. @return false when another attempt has it */
     public boolean start(String runId, String callId) {
         return database.inTransaction(c -> {
             try (PreparedStatement update = c.prepareStatement("""
-                    UPDATE run_tool_calls SET status = 'started' WHERE run_id = ? AND call_id = ? AND status = 'requested'""")) {
+                    UPDATE run_tool_calls SET status = 'started' WHERE run_id = ? AND call_id = ? AND status IN ('requested', 'approved')""")) {
                 update.setString(1, runId);
                 update.setString(2, callId);
                 return update.executeUpdate() == 1;
@@ -130,7 +135,7 @@ public final class ToolCallLog {
         return database.inTransaction(c -> {
             try (PreparedStatement update = c.prepareStatement("""
                     UPDATE run_tool_calls SET status = ?, result = ?, completed_at = now()
-                     WHERE run_id = ? AND call_id = ? AND status IN ('requested', 'started')""")) {
+                     WHERE run_id = ? AND call_id = ? AND status IN ('requested', 'approved', 'started')""")) {
                 update.setString(1, status.wireName());
                 update.setString(2, result);
                 update.setString(3, runId);

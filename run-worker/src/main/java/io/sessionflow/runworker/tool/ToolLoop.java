@@ -5,6 +5,7 @@ import io.sessionflow.runworker.store.ToolCallLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ToolDefinition;
+import io.sessionflow.event.PendingToolCall;
 import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ModelReply;
 import io.sessionflow.model.ToolCall;
@@ -26,6 +27,10 @@ import java.util.Optional;
  * reuses each recorded result; a call another attempt started but did not finish may have taken
  * effect, so it is not repeated and the model is told so. State-only calls are replayed on the
  * state, which a new attempt rebuilds from the session.
+ *
+ * <p>A round with calls of external tools, or of tools that need approval, ends the loop as paused once
+ * its other calls are done: the run waits, holding nothing, and is executed again when the answers are
+ * recorded, which replays the recorded rounds up to there and goes on.
  */
 public final class ToolLoop {
 
@@ -43,10 +48,15 @@ public final class ToolLoop {
     }
 
     /**
-     * @param answer   the model's last reply (its answer)
+     * @param answer   the model's last reply (its answer); null when the run pauses
      * @param messages what the loop added after the prompt: the assistant's tool-call turns, the tool results, the answer
+     * @param pending  the calls the run waits on (external tools' results, approvals): when not empty, the run pauses
      */
-    public record Result(ModelReply answer, List<ChatMessage> messages, long inputTokens, long outputTokens) {
+    public record Result(ModelReply answer, List<ChatMessage> messages, long inputTokens, long outputTokens, List<PendingToolCall> pending) {
+
+        public boolean paused() {
+            return !pending.isEmpty();
+        }
     }
 
     static final String INTERRUPTED = "error: this call was started by an earlier attempt of the run that did not finish; "
@@ -81,14 +91,23 @@ public final class ToolLoop {
                 if (!reply.callsTools() || !offered) {
                     // A model that asks for tools it was not offered has answered, as far as this run goes.
                     added.add(ChatMessage.assistant(reply.content()));
-                    return new Result(reply, added, in, out);
+                    return new Result(reply, added, in, out, List.of());
                 }
                 calls = log.recordRound(runId, round, reply.content(), reply.toolCalls());
             }
             ChatMessage asked = ChatMessage.assistant(calls.said(), calls.toolCalls());
             conversation.add(asked);
             added.add(asked);
+            List<PendingToolCall> pending = new ArrayList<>();
             for (ToolCallLog.Recorded call : calls.calls()) {
+                Optional<PendingToolCall.Awaiting> awaiting = executed < component.toolCallLimit() ? awaiting(component, call)
+                        : Optional.empty();
+                if (awaiting.isPresent()) {
+                    // Answered by whoever continues the run; the calls of the round that need no answer go on meanwhile.
+                    pending.add(new PendingToolCall(call.call().id(), call.call().name(), call.call().arguments(), awaiting.get()));
+                    executed++;
+                    continue;
+                }
                 progress.started(call.call());
                 ToolExecutor.Outcome outcome = execute(component, runId, call, state, executed);
                 executed++;
@@ -97,7 +116,29 @@ public final class ToolLoop {
                 conversation.add(result);
                 added.add(result);
             }
+            if (!pending.isEmpty()) {
+                return new Result(null, added, in, out, pending);
+            }
         }
+    }
+
+    /**
+     * What an unanswered call waits for: an external tool's call (no url) its result, a call of a tool
+     * with {@code requires_confirmation} an approval. Nothing once answered: an approved call is
+     * executed here, a rejected one and an external result are recorded results.
+     */
+    static Optional<PendingToolCall.Awaiting> awaiting(ComponentDefinition component, ToolCallLog.Recorded recorded) {
+        if (recorded.status() != ToolCallLog.Status.REQUESTED || ToolExecutor.changesStateOnly(component, recorded.call())) {
+            return Optional.empty();
+        }
+        Optional<ToolDefinition> tool = component.tools().stream().filter(t -> t.name().equals(recorded.call().name())).findFirst();
+        if (tool.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!tool.get().isHttp()) {
+            return Optional.of(PendingToolCall.Awaiting.RESULT);
+        }
+        return tool.get().requiresConfirmation() ? Optional.of(PendingToolCall.Awaiting.APPROVAL) : Optional.empty();
     }
 
     private ToolExecutor.Outcome execute(ComponentDefinition component, String runId, ToolCallLog.Recorded recorded, ObjectNode state,

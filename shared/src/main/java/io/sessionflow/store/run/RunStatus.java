@@ -3,8 +3,9 @@ package io.sessionflow.store.run;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
+/** A run's status; {@code paused}: it waits for tool results or approvals, holding no worker (not finished). */
 public enum RunStatus {
-    PENDING, RUNNING, COMPLETED, FAILED, CANCELLED;
+    PENDING, RUNNING, PAUSED, COMPLETED, FAILED, CANCELLED;
 
     @JsonValue
     public String wireName() {

@@ -169,7 +169,7 @@ public final class RunStore {
     /**
      * Claims runs for execution in one statement (top-level runs, and workflow steps under their workflow run): a run not stored yet (published straight
      * to the topic) is stored as running; a stored one is claimed if it is unfinished (pending, or
-     * running after a worker died mid-run).
+     * running after a worker died mid-run), and a paused one once its answers are in (it resumes).
      *
      * @return the ids claimed; a run left out is finished already and its stored outcome stands
      */
@@ -183,8 +183,9 @@ public final class RunStore {
                   FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                               CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS text[]))
                        AS r(run_id, session_id, user_id, component_type, component_id, input, created_at, parent_run_id)
-                ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = COALESCE(runs.started_at, now()), updated_at = now()
-                 WHERE runs.status IN ('pending', 'running')
+                ON CONFLICT (run_id) DO UPDATE SET status = 'running', started_at = COALESCE(runs.started_at, now()), updated_at = now(),
+                                                   parked_seq = NULL, pause_expires_at = NULL, continued_at = NULL
+                 WHERE runs.status IN ('pending', 'running') OR (runs.status = 'paused' AND runs.continued_at IS NOT NULL)
                 RETURNING run_id""")) {
             upsert.setArray(1, connection.createArrayOf("text", requests.stream().map(RunRequested::runId).toArray()));
             upsert.setArray(2, connection.createArrayOf("text", requests.stream().map(RunRequested::sessionId).toArray()));
@@ -254,14 +255,14 @@ public final class RunStore {
         }
     }
 
-    /** Finishes an unfinished run as failed or cancelled. @return whether it was unfinished */
+    /** Finishes an unfinished run (paused included) as failed or cancelled. @return whether it was unfinished */
     public boolean finishUnsuccessfully(Connection connection, String runId, RunStatus status, String error) throws SQLException {
         if (status != RunStatus.FAILED && status != RunStatus.CANCELLED) {
             throw new IllegalArgumentException("not an unsuccessful status: " + status);
         }
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE runs SET status = ?, error = ?, completed_at = now(), updated_at = now()
-                 WHERE run_id = ? AND status IN ('pending', 'running')""")) {
+                 WHERE run_id = ? AND status IN ('pending', 'running', 'paused')""")) {
             update.setString(1, status.wireName());
             update.setString(2, error);
             update.setString(3, runId);
