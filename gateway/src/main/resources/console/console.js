@@ -271,6 +271,10 @@ async function follow(responsePromise, status, answer) {
     if (name === 'run_started') status.textContent = 'running: ' + event.run_id;
     if (name === 'delta') answer.textContent += event.delta;
     if (name === 'tool_call_started' || name === 'tool_call_completed') status.textContent = name.replaceAll('_', ' ');
+    if (name === 'run_paused') {
+      status.textContent = 'paused: the run waits for tool results or approvals (POST /v1/runs/' + event.run_id + '/continue)';
+      status.dataset.finished = name;
+    }
     if (name === 'run_completed' || name === 'run_failed') {
       const run = event.run || {};
       if (!answer.textContent && run.content) answer.textContent = run.content;
