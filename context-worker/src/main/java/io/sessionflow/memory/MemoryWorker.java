@@ -8,6 +8,7 @@ import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
+import io.sessionflow.kafka.streams.ExactlyOnceStreams;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.store.Database;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Long-term memory, off the response path, in the context-worker process (the worker that owns
- * learning from finished runs): {@link MemoryRequests} re-keys completed runs of memory-enabled
+ * learning from finished runs): {@link MemoryRequestsTopology} re-keys completed runs of memory-enabled
  * components by user, and this consumes {@code memories.requested} with the user id in the place of
  * the session id, so that key-ordered lanes ({@link SessionLanes}) serialize each user while many users
  * run at once. Bursts are coalesced per user like summaries per session; each change is announced as
@@ -43,7 +44,7 @@ public final class MemoryWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryWorker.class);
 
     private final KafkaProducer<String, byte[]> producer;
-    private final MemoryRequests requests;
+    private final ExactlyOnceStreams requests;
     private final Coalescer coalescer;
     private final OrderedConsumer<RunCompleted> consumer;
     private final OrderedConsumer<ReprocessSession> rebuilds;
@@ -63,7 +64,8 @@ public final class MemoryWorker implements AutoCloseable {
         this.rebuilds = new OrderedConsumer<>(clients, settings.groupId() + ".reprocess", "memory-worker-rebuilds",
                 clients.topics().sessionsReprocess(), ReprocessSession::key, new MemoryRebuildHandler(database, updater, lanes), producer,
                 settings.concurrency() * 4, settings.shutdownGrace());
-        this.requests = new MemoryRequests(clients, components, settings.groupId() + ".requests");
+        // Kafka Streams does the re-keying only: a pure, fast re-key with no model call is what a stream thread is good at.
+        this.requests = new ExactlyOnceStreams(clients, settings.groupId() + ".requests", MemoryRequestsTopology.build(clients.topics(), components));
         // The "session" of a request is its user: the consumer dead-letters a record whose key is not the user id.
         this.consumer = new OrderedConsumer<>(clients, settings.groupId(), "memory-worker", clients.topics().memoriesRequested(),
                 run -> run.userId() == null ? "" : run.userId(),
