@@ -98,20 +98,24 @@ final class RunsApi {
                     "status", accepted.isNew() ? "pending" : find(accepted.runId()).status().wireName()));
             return;
         }
-        // The request waits holding no thread: the answer is written when the run finishes or the wait times out.
+        answerWhenFinished(call, accepted.runId(), accepted.sessionId(), finished);
+    }
+
+    /**
+     * Answers a waiting request once its run has finished (or paused for its caller): 200 with the run,
+     * or 202 with its status if the wait timed out first. The request waits holding no thread.
+     */
+    private void answerWhenFinished(HttpCall call, String runId, String sessionId, CompletableFuture<Void> finished) {
         CompletableFuture<Boolean> outcome = finished.thenApply(done -> true)
                 .completeOnTimeout(false, settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(e -> false);
         call.continueWhen(outcome, (later, done) -> {
             try {
-                RunRecord run = find(accepted.runId());
-                if (done) {
-                    later.respond(200, view(run));
-                } else {
-                    later.respond(202, Map.of("run_id", accepted.runId(), "session_id", accepted.sessionId(), "status", run.status().wireName()));
-                }
+                RunRecord run = find(runId);
+                Object answer = done ? view(run) : Map.of("run_id", runId, "session_id", sessionId, "status", run.status().wireName());
+                later.respond(done ? 200 : 202, answer);
             } finally {
-                waiter.forget(accepted.runId());
+                waiter.forget(runId);
             }
         });
     }
@@ -240,18 +244,7 @@ final class RunsApi {
             call.respond(202, Map.of("run_id", run.runId(), "session_id", run.sessionId(), "status", find(run.runId()).status().wireName()));
             return;
         }
-        CompletableFuture<Boolean> outcome = finished.thenApply(done -> true)
-                .completeOnTimeout(false, settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionally(e -> false);
-        call.continueWhen(outcome, (later, done) -> {
-            try {
-                RunRecord now = find(run.runId());
-                Object answer = done ? view(now) : Map.of("run_id", run.runId(), "session_id", run.sessionId(), "status", now.status().wireName());
-                later.respond(done ? 200 : 202, answer);
-            } finally {
-                waiter.forget(run.runId());
-            }
-        });
+        answerWhenFinished(call, run.runId(), run.sessionId(), finished);
     }
 
     private void getRun(HttpCall call) {
