@@ -102,6 +102,38 @@ public final class SessionflowClient {
         return as(http.json("POST", "v1/runs/" + segment(runId) + "/cancel", null, Map.of()), Run.class);
     }
 
+    /**
+     * Answers a paused run: a result for each call awaiting one, an approval for each call awaiting
+     * approval, all at once (202: the run resumes on the worker that holds its session). A run that is
+     * not paused throws {@link ApiErrorException.ConflictException}; answers that do not fit its pending
+     * calls throw {@link ApiErrorException.BadRequestException} naming the field.
+     */
+    public RunAccepted continueRun(String runId, List<ToolResult> toolResults, List<Approval> approvals) {
+        return as(http.json("POST", "v1/runs/" + segment(runId) + "/continue", continuation(toolResults, approvals), Map.of()),
+                RunAccepted.class);
+    }
+
+    /** The same, answering when the run has finished or paused again. */
+    public Run continueRunAndWait(String runId, List<ToolResult> toolResults, List<Approval> approvals) {
+        return as(http.json("POST", "v1/runs/" + segment(runId) + "/continue?wait=true", continuation(toolResults, approvals), Map.of()),
+                Run.class);
+    }
+
+    /** An external tool's result for a paused run's call. */
+    public record ToolResult(String callId, String content) {
+    }
+
+    /** A human's decision on a paused run's call that requires confirmation; {@code reason} is told to the model when rejected. */
+    public record Approval(String callId, boolean approved, String reason) {
+    }
+
+    private static ObjectNode continuation(List<ToolResult> toolResults, List<Approval> approvals) {
+        ObjectNode body = ClientJson.MAPPER.createObjectNode();
+        body.set("tool_results", ClientJson.MAPPER.valueToTree(toolResults == null ? List.of() : toolResults));
+        body.set("approvals", ClientJson.MAPPER.valueToTree(approvals == null ? List.of() : approvals));
+        return body;
+    }
+
     // --- sessions
 
     public Session getSession(String sessionId) {

@@ -62,6 +62,23 @@ class ClientIT {
     }
 
     @Test
+    void shouldContinueAPausedRunWithAnExternalToolsResult() {
+        String session = SessionSemanticsIT.newId("client-paused");
+
+        Run paused = client.runAndWait(Component.agent("order-desk"),
+                RunRequest.of("/tool look_up_order {\"order_id\": \"A-7\"}").inSession(session).forUser("user_1"));
+        assertThat(paused.isPaused()).as("%s", paused).isTrue();
+        String callId = paused.pendingToolCalls().get(0).path("call_id").asText();
+
+        Run finished = client.continueRunAndWait(paused.runId(),
+                List.of(new SessionflowClient.ToolResult(callId, "order A-7 shipped")), List.of());
+        assertThat(finished.status()).isEqualTo("completed");
+        assertThat(finished.content()).contains("look_up_order returned \"order A-7 shipped\"");
+        assertThatThrownBy(() -> client.continueRun(paused.runId(), List.of(new SessionflowClient.ToolResult(callId, "again")), List.of()))
+                .isInstanceOf(ApiErrorException.ConflictException.class);
+    }
+
+    @Test
     void shouldThrowTheTypedErrorCarryingTheServersJson() {
         assertThatThrownBy(() -> client.getRun("no-such-run-" + UUID.randomUUID()))
                 .isInstanceOfSatisfying(ApiErrorException.NotFoundException.class, e -> {
