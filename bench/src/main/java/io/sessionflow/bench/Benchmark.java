@@ -74,6 +74,24 @@ public final class Benchmark {
             say("warming up (JIT, connection pools, consumer groups)...");
             http.closedLoop(32, Duration.ofSeconds(quick ? 4 : 8), Duration.ofSeconds(1), pool);
 
+            say("Agno's workload: sessions of 5 runs through HTTP wait=true, history of 3 runs, instant model...");
+            AgnoWorkload agno = new AgnoWorkload(target.gatewayUrl(), target.apiKey());
+            int agnoSessions = quick ? 40 : 200;
+            AgnoWorkload.Phase sequential = agno.sequential(agnoSessions, 5);
+            AgnoWorkload.Phase concurrent = agno.concurrent(50, quick ? 100 : 200, 5);
+            Percentiles firstDelta = agno.firstDelta(quick ? 50 : 200);
+            // Agno's figures are quoted from the latency issue: Agno 2.9 + Postgres, measured separately on this machine type.
+            row("Agno workload, sequential (" + agnoSessions + " sessions x 5)", fmt(sequential.runsPerSecond()) + " runs/s, p50 "
+                    + ms(sequential.latency().p50()) + ", p99 " + ms(sequential.latency().p99()) + "   [Agno: 72.4 runs/s, p50 13.7 ms]");
+            row("Agno workload, 50 concurrent sessions", fmt(concurrent.runsPerSecond()) + " runs/s, p50 " + ms(concurrent.latency().p50())
+                    + ", p99 " + ms(concurrent.latency().p99()) + "   [Agno: 85 runs/s, p50 535 ms]");
+            row("Agno workload, POST → first streamed delta", "p50 " + ms(firstDelta.p50()) + ", p99 " + ms(firstDelta.p99())
+                    + "   [Agno: a few ms, in process]");
+            json.put("seq_p50_ms", round(sequential.latency().p50())).put("seq_p99_ms", round(sequential.latency().p99()))
+                    .put("seq_runs_per_s", round(sequential.runsPerSecond())).put("conc50_runs_per_s", round(concurrent.runsPerSecond()))
+                    .put("conc50_p50_ms", round(concurrent.latency().p50())).put("conc50_p99_ms", round(concurrent.latency().p99()))
+                    .put("ttft_p50_ms", round(firstDelta.p50())).put("ttft_p99_ms", round(firstDelta.p99()));
+
             say("Postgres ceiling: the worker's commit (insert run row + update session row), pool-size threads...");
             int poolSize = Integer.parseInt(target.env().getOrDefault("DATABASE_POOL_SIZE", "16"));
             double ceiling = rows.ceiling(poolSize, Duration.ofSeconds(quick ? 5 : 15));
@@ -138,7 +156,8 @@ public final class Benchmark {
                     .put("p99_ms", round(half.latency().p99())).put("flat_cost_ratio", round(flat))
                     .put("inflight_max", (long) concurrency[0]).put("inflight_runs_per_s", round(concurrency[1]))
                     .put("heap_mb", round(concurrency[2])).put("summary_lag_p95_ms", round(lag.p95()))
-                    .put("memory_lag_p50_ms", round(memoryLag.p50())).put("memory_lag_p95_ms", round(memoryLag.p95()));
+                    .put("memory_lag_p50_ms", round(memoryLag.p50())).put("memory_lag_p95_ms", round(memoryLag.p95()))
+                    .put("grow_ratio", round(flat));
             Path results = Path.of("results");
             Files.createDirectories(results);
             String stamp = Instant.now().toString().replace(":", "").replace(".", "");
@@ -154,9 +173,10 @@ public final class Benchmark {
             System.out.println(String.format(Locale.ROOT,
                     "RESULT throughput_runs_per_s=%.1f pg_ceiling_runs_per_s=%.1f pg_ceiling_ratio=%.2f p50_ms=%.1f p99_ms=%.1f "
                             + "flat_cost_ratio=%.2f inflight_max=%d inflight_runs_per_s=%.1f heap_mb=%.1f summary_lag_p95_ms=%.1f "
-                            + "memory_lag_p95_ms=%.1f",
+                            + "memory_lag_p95_ms=%.1f seq_p50_ms=%.1f conc50_runs_per_s=%.1f ttft_p50_ms=%.1f grow_ratio=%.2f",
                     max, ceiling, ratio, half.latency().p50(), half.latency().p99(), flat, (long) concurrency[0], concurrency[1],
-                    concurrency[2], lag.p95(), memoryLag.p95()));
+                    concurrency[2], lag.p95(), memoryLag.p95(), sequential.latency().p50(), concurrent.runsPerSecond(), firstDelta.p50(),
+                    flat));
         }
         return 0;
     }
