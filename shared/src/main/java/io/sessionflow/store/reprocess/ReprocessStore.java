@@ -1,5 +1,6 @@
 package io.sessionflow.store.reprocess;
 
+import io.sessionflow.store.Conditions;
 import io.sessionflow.store.Jdbc;
 import io.sessionflow.json.Json;
 import java.sql.Connection;
@@ -102,15 +103,10 @@ public final class ReprocessStore {
     /** The sessions a filter covers, in id order after {@code after}; only sessions that existed when the job began. */
     public List<Candidate> candidates(Connection c, ReprocessFilter filter, java.time.Instant jobCreated, String after, int limit)
             throws SQLException {
-        List<Object> params = new ArrayList<>();
-        String where = where(filter, jobCreated, params);
-        if (after != null) {
-            where += " AND session_id > ?";
-            params.add(after);
-        }
+        Conditions where = where(filter, jobCreated).and("session_id > ?", after);
         try (PreparedStatement select = c.prepareStatement(
-                "SELECT session_id, session_type, component_id FROM sessions" + where + " ORDER BY session_id LIMIT ?")) {
-            int i = bind(c, select, params);
+                "SELECT session_id, session_type, component_id FROM sessions" + where.where() + " ORDER BY session_id LIMIT ?")) {
+            int i = where.bind(c, select);
             select.setInt(i, limit);
             List<Candidate> result = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
@@ -124,10 +120,10 @@ public final class ReprocessStore {
 
     /** How many sessions the filter covers, per (session type, component id): to count a job's items up front. */
     public java.util.Map<Candidate, Long> countByComponent(Connection c, ReprocessFilter filter, java.time.Instant jobCreated) throws SQLException {
-        List<Object> params = new ArrayList<>();
+        Conditions where = where(filter, jobCreated);
         try (PreparedStatement select = c.prepareStatement("SELECT session_type, component_id, count(*) FROM sessions"
-                + where(filter, jobCreated, params) + " GROUP BY session_type, component_id")) {
-            bind(c, select, params);
+                + where.where() + " GROUP BY session_type, component_id")) {
+            where.bind(c, select);
             java.util.Map<Candidate, Long> counts = new java.util.HashMap<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -144,14 +140,10 @@ public final class ReprocessStore {
      */
     public List<String> users(Connection c, ReprocessFilter filter, java.time.Instant jobCreated, List<String> components, String after,
                               int limit) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        String where = usersWhere(filter, jobCreated, components, params);
-        if (after != null) {
-            where += " AND user_id > ?";
-            params.add(after);
-        }
-        try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT user_id FROM sessions" + where + " ORDER BY user_id LIMIT ?")) {
-            int i = bind(c, select, params);
+        Conditions where = usersWhere(filter, jobCreated, components).and("user_id > ?", after);
+        try (PreparedStatement select = c.prepareStatement("SELECT DISTINCT user_id FROM sessions" + where.where()
+                + " ORDER BY user_id LIMIT ?")) {
+            int i = where.bind(c, select);
             select.setInt(i, limit);
             List<String> result = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
@@ -165,10 +157,9 @@ public final class ReprocessStore {
 
     /** How many users a memories job covers (see {@link #users}). */
     public long countUsers(Connection c, ReprocessFilter filter, java.time.Instant jobCreated, List<String> components) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT count(DISTINCT user_id) FROM sessions"
-                + usersWhere(filter, jobCreated, components, params))) {
-            bind(c, select, params);
+        Conditions where = usersWhere(filter, jobCreated, components);
+        try (PreparedStatement select = c.prepareStatement("SELECT count(DISTINCT user_id) FROM sessions" + where.where())) {
+            where.bind(c, select);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -176,10 +167,8 @@ public final class ReprocessStore {
         }
     }
 
-    private static String usersWhere(ReprocessFilter filter, java.time.Instant jobCreated, List<String> components, List<Object> params) {
-        String where = where(filter, jobCreated, params) + " AND user_id IS NOT NULL AND session_type || ':' || component_id = ANY (?)";
-        params.add(components);
-        return where;
+    private static Conditions usersWhere(ReprocessFilter filter, java.time.Instant jobCreated, List<String> components) {
+        return where(filter, jobCreated).and("user_id IS NOT NULL").and("session_type || ':' || component_id = ANY (?)", components);
     }
 
     public java.time.Instant createdAt(Connection c, String jobId) throws SQLException {
@@ -279,47 +268,14 @@ public final class ReprocessStore {
         }
     }
 
-    private static String where(ReprocessFilter filter, java.time.Instant jobCreated, List<Object> params) {
-        List<String> conditions = new ArrayList<>();
-        conditions.add("created_at <= ?");
-        params.add(Timestamp.from(jobCreated));
-        if (filter.userId() != null) {
-            conditions.add("user_id = ?");
-            params.add(filter.userId());
-        }
-        if (filter.componentId() != null) {
-            conditions.add("component_id = ?");
-            params.add(filter.componentId());
-        }
-        if (filter.sessionIds() != null) {
-            conditions.add("session_id = ANY (?)");
-            params.add(filter.sessionIds());
-        }
-        addRange(conditions, params, "created_at", filter.createdFrom(), filter.createdTo());
-        addRange(conditions, params, "updated_at", filter.updatedFrom(), filter.updatedTo());
-        return " WHERE " + String.join(" AND ", conditions);
-    }
-
-    private static void addRange(List<String> conditions, List<Object> params, String column, java.time.Instant from, java.time.Instant to) {
-        if (from != null) {
-            conditions.add(column + " >= ?");
-            params.add(Timestamp.from(from));
-        }
-        if (to != null) {
-            conditions.add(column + " < ?");
-            params.add(Timestamp.from(to));
-        }
-    }
-
-    private static int bind(Connection c, PreparedStatement statement, List<Object> params) throws SQLException {
-        int i = 1;
-        for (Object param : params) {
-            if (param instanceof List<?> list) {
-                statement.setArray(i++, c.createArrayOf("text", list.toArray()));
-            } else {
-                statement.setObject(i++, param);
-            }
-        }
-        return i;
+    /** The sessions a job covers: those that existed when it began, narrowed by its filter. */
+    private static Conditions where(ReprocessFilter filter, java.time.Instant jobCreated) {
+        return new Conditions()
+                .and("created_at <= ?", jobCreated)
+                .and("user_id = ?", filter.userId())
+                .and("component_id = ?", filter.componentId())
+                .and("session_id = ANY (?)", filter.sessionIds())
+                .range("created_at", filter.createdFrom(), filter.createdTo())
+                .range("updated_at", filter.updatedFrom(), filter.updatedTo());
     }
 }

@@ -1,10 +1,10 @@
 package io.sessionflow.store.session;
 
+import io.sessionflow.store.Conditions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,27 +44,14 @@ public final class SessionPurge {
      * skipped, not waited for: a session being run is left for the next batch). @return the ids deleted
      */
     public List<String> deleteBatch(Connection connection, SessionStore sessions, Filter filter, int batch) throws SQLException {
-        List<String> conditions = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
-        if (filter.userId() != null) {
-            conditions.add("user_id = ?");
-            params.add(filter.userId());
-        }
-        if (filter.componentId() != null) {
-            conditions.add("component_id = ?");
-            params.add(filter.componentId());
-        }
-        if (filter.updatedBefore() != null) {
-            conditions.add("updated_at < ?");
-            params.add(Timestamp.from(filter.updatedBefore()));
-        }
+        Conditions where = new Conditions()
+                .and("user_id = ?", filter.userId())
+                .and("component_id = ?", filter.componentId())
+                .and("updated_at < ?", filter.updatedBefore());
         List<String> ids = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT session_id FROM sessions WHERE "
-                + String.join(" AND ", conditions) + " ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
-            int i = 1;
-            for (Object param : params) {
-                select.setObject(i++, param);
-            }
+        try (PreparedStatement select = connection.prepareStatement("SELECT session_id FROM sessions" + where.where()
+                + " ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            int i = where.bind(connection, select);
             select.setInt(i, batch);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {

@@ -1,5 +1,6 @@
 package io.sessionflow.store.session;
 
+import io.sessionflow.store.Conditions;
 import io.sessionflow.store.Jdbc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.ComponentType;
@@ -8,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -104,12 +104,11 @@ public final class SessionStore {
 
     /** One page of sessions matching the filter, in the requested order (ties broken by id, so pages never overlap). */
     public List<Session> list(Connection connection, SessionFilter filter) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        String where = where(filter, params);
+        Conditions where = where(filter);
         String order = filter.sortBy().column + (filter.ascending() ? " ASC" : " DESC") + ", session_id" + (filter.ascending() ? " ASC" : " DESC");
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM sessions" + where + " ORDER BY " + order + " LIMIT ? OFFSET ?")) {
-            int i = bind(select, params);
+                "SELECT " + COLUMNS + " FROM sessions" + where.where() + " ORDER BY " + order + " LIMIT ? OFFSET ?")) {
+            int i = where.bind(connection, select);
             select.setInt(i++, filter.limit());
             select.setLong(i, filter.offset());
             List<Session> sessions = new ArrayList<>();
@@ -124,9 +123,9 @@ public final class SessionStore {
 
     /** How many sessions match the filter, whatever the page. */
     public long count(Connection connection, SessionFilter filter) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM sessions" + where(filter, params))) {
-            bind(select, params);
+        Conditions where = where(filter);
+        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM sessions" + where.where())) {
+            where.bind(connection, select);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -227,49 +226,16 @@ public final class SessionStore {
         }
     }
 
-    private static String where(SessionFilter filter, List<Object> params) {
-        List<String> conditions = new ArrayList<>();
-        if (filter.userId() != null) {
-            conditions.add("user_id = ?");
-            params.add(filter.userId());
-        }
-        if (filter.sessionType() != null) {
-            conditions.add("session_type = ?");
-            params.add(filter.sessionType().wireName());
-        }
-        if (filter.componentId() != null) {
-            conditions.add("component_id = ?");
-            params.add(filter.componentId());
-        }
-        if (filter.nameContains() != null) {
-            conditions.add("session_name ILIKE ? ESCAPE '\\'");
-            params.add("%" + filter.nameContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-        }
-        if (filter.createdFrom() != null) {
-            conditions.add("created_at >= ?");
-            params.add(Timestamp.from(filter.createdFrom()));
-        }
-        if (filter.createdTo() != null) {
-            conditions.add("created_at < ?");
-            params.add(Timestamp.from(filter.createdTo()));
-        }
-        if (filter.updatedFrom() != null) {
-            conditions.add("updated_at >= ?");
-            params.add(Timestamp.from(filter.updatedFrom()));
-        }
-        if (filter.updatedTo() != null) {
-            conditions.add("updated_at < ?");
-            params.add(Timestamp.from(filter.updatedTo()));
-        }
-        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-    }
-
-    private static int bind(PreparedStatement statement, List<Object> params) throws SQLException {
-        int i = 1;
-        for (Object param : params) {
-            statement.setObject(i++, param);
-        }
-        return i;
+    private static Conditions where(SessionFilter filter) {
+        String name = filter.nameContains() == null ? null
+                : "%" + filter.nameContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return new Conditions()
+                .and("user_id = ?", filter.userId())
+                .and("session_type = ?", filter.sessionType() == null ? null : filter.sessionType().wireName())
+                .and("component_id = ?", filter.componentId())
+                .and("session_name ILIKE ? ESCAPE '\\'", name)
+                .range("created_at", filter.createdFrom(), filter.createdTo())
+                .range("updated_at", filter.updatedFrom(), filter.updatedTo());
     }
 
     static Session read(ResultSet rs) throws SQLException {

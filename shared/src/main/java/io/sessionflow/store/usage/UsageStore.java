@@ -1,5 +1,6 @@
 package io.sessionflow.store.usage;
 
+import io.sessionflow.store.Conditions;
 import io.sessionflow.store.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,23 +50,17 @@ public final class UsageStore {
 
     /** The windows matching the query, oldest first, at most {@code query.limit()}. */
     public List<UsageWindow> find(Connection connection, UsageQuery query) throws SQLException {
-        StringBuilder sql = new StringBuilder("""
+        Conditions where = new Conditions()
+                .and("granularity = ?", query.granularity().wireName())
+                .and("user_id = ?", query.userId())
+                .and("component_type = ?", query.componentType())
+                .and("component_id = ?", query.componentId())
+                .and("model = ?", query.model())
+                .range("window_start", query.from(), query.to());
+        try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT window_start, user_id, component_type, component_id, model, runs, failed_runs, input_tokens, output_tokens
-                FROM usage_windows WHERE granularity = ?""");
-        List<Object> values = new ArrayList<>();
-        values.add(query.granularity().wireName());
-        filter(sql, values, "user_id = ?", query.userId());
-        filter(sql, values, "component_type = ?", query.componentType());
-        filter(sql, values, "component_id = ?", query.componentId());
-        filter(sql, values, "model = ?", query.model());
-        filter(sql, values, "window_start >= ?", query.from() == null ? null : Timestamp.from(query.from()));
-        filter(sql, values, "window_start < ?", query.to() == null ? null : Timestamp.from(query.to()));
-        sql.append(" ORDER BY window_start, user_id, component_type, component_id, model LIMIT ?");
-        values.add(query.limit());
-        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < values.size(); i++) {
-                statement.setObject(i + 1, values.get(i));
-            }
+                FROM usage_windows""" + where.where() + " ORDER BY window_start, user_id, component_type, component_id, model LIMIT ?")) {
+            statement.setInt(where.bind(connection, statement), query.limit());
             List<UsageWindow> windows = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -85,13 +80,6 @@ public final class UsageStore {
         try (PreparedStatement statement = connection.prepareStatement("DELETE FROM usage_windows WHERE user_id = ?")) {
             statement.setString(1, userId);
             return statement.executeUpdate();
-        }
-    }
-
-    private static void filter(StringBuilder sql, List<Object> values, String condition, Object value) {
-        if (value != null) {
-            sql.append(" AND ").append(condition);
-            values.add(value);
         }
     }
 }
