@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.Ids;
 import io.sessionflow.event.StorableText;
-import io.sessionflow.gateway.auth.Principal;
 import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.gateway.http.HttpCall;
 import io.sessionflow.gateway.http.Router;
@@ -46,7 +45,8 @@ public final class UsageApi {
         call.allowQuery(PARAMS);
         Granularity granularity = Granularity.valueOf(call.queryChoice("granularity", "hour", List.of("hour", "day"))
                 .toUpperCase(Locale.ROOT));
-        String userId = ownUser(call.principal(), call.query("user_id").map(id -> id("user_id", id)).orElse(null));
+        // An admin asks about anyone (or everyone); a user key about itself only (another user_id is a 403).
+        String userId = call.principal().actingFor(call.query("user_id").map(id -> id("user_id", id)).orElse(null));
         String componentType = call.queryChoice("component_type", null, List.of("agent", "team"));
         String componentId = call.query("component_id").map(id -> id("component_id", id)).orElse(null);
         String model = call.query("model").orElse(null);
@@ -92,17 +92,6 @@ public final class UsageApi {
     private static ObjectNode totals(ObjectNode into, UsageTotals totals) {
         return into.put("runs", totals.runs()).put("failed_runs", totals.failedRuns()).put("input_tokens", totals.inputTokens())
                 .put("output_tokens", totals.outputTokens());
-    }
-
-    /** An admin asks about anyone (or everyone); a user key about itself only. */
-    private static String ownUser(Principal principal, String requested) {
-        if (principal.admin()) {
-            return requested;
-        }
-        if (requested != null && !requested.equals(principal.userId())) {
-            throw new ApiException(403, "forbidden", "a user key sees only its own usage", "user_id");
-        }
-        return principal.userId();
     }
 
     private static String id(String field, String id) {
