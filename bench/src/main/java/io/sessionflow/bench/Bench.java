@@ -32,6 +32,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--quick", description = "a short run")
     boolean quick;
 
+    @Option(names = "--latency", description = "only Agno's workload and the flat-cost run (a few minutes; writes results/latency-*.json)")
+    boolean latencyOnly;
+
     @Option(names = "--model-latency-ms", paramLabel = "N", description = "the synthetic model's latency (default: 0)")
     long modelLatencyMs;
 
@@ -65,7 +68,7 @@ public final class Bench implements Callable<Integer> {
             pipeline.startMemoryWorker();
             Gateway gateway = pipeline.startGateway(); // last, so it accepts runs once the workers are there
             return new Benchmark(new Benchmark.Target(gateway.url(), adminKey, new KafkaClients(pipeline.settings().kafka()),
-                    pipeline.database(), embedded.env()), quick, modelLatencyMs).run();
+                    pipeline.database(), embedded.env()), quick, latencyOnly, modelLatencyMs).run();
         } catch (Exception e) {
             System.err.println("bench failed: " + e);
             e.printStackTrace();
