@@ -11,6 +11,7 @@ import io.sessionflow.gateway.reprocess.JobRunner;
 import io.sessionflow.gateway.forget.ForgetApi;
 import io.sessionflow.gateway.forget.ForgetRunner;
 import io.sessionflow.gateway.reprocess.ReprocessApi;
+import io.sessionflow.gateway.stream.LiveRunEvents;
 import io.sessionflow.gateway.stream.RunEventReader;
 import io.sessionflow.gateway.usage.UsageApi;
 import io.sessionflow.gateway.console.Console;
@@ -49,6 +50,7 @@ public final class Gateway implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private RunAcceptor acceptor;
     private CompletionWaiter waiter;
+    private LiveRunEvents liveEvents;
     private JobRunner jobRunner;
     private ForgetRunner forgetRunner;
     private Backlog backlog;
@@ -77,12 +79,13 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() {
         producer = clients.producer("gateway");
         waiter = new CompletionWaiter(clients).start();
+        liveEvents = new LiveRunEvents(clients).start();
         backlog = new Backlog(database, settings.maxBacklog()).start();
         if (webhooks.enabled()) {
             dispatcher = new WebhookDispatcher(database, components, webhooks, clients).start();
         }
         acceptor = new RunAcceptor(database, components, producer, clients.topics().runsRequested(), Clock.systemUTC(), webhooks);
-        new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), metrics).register(router);
+        new RunsApi(acceptor, waiter, database, settings, backlog, new RunEventReader(clients), liveEvents, metrics).register(router);
         SessionDeletions deletions = new SessionDeletions(metrics);
         new OpenAiFacade(acceptor, waiter, backlog, settings, database, components, new RunEventReader(clients), deletions).register(router);
         new SessionsApi(database, components, settings, deletions).register(router);

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.time.Instant;
 import io.sessionflow.event.RunEvent;
 import io.sessionflow.gateway.http.EventStream;
+import io.sessionflow.gateway.stream.LiveRunEvents;
 import io.sessionflow.gateway.stream.RunEventReader;
 import io.sessionflow.json.Json;
 import java.util.Map;
@@ -37,11 +38,13 @@ final class RunsApi {
     private final PausedRuns pausedRuns = new PausedRuns();
 
     private final RunEventReader reader;
+    private final LiveRunEvents liveEvents;
     private final io.micrometer.core.instrument.Counter acceptedRuns;
 
     RunsApi(RunAcceptor acceptor, CompletionWaiter waiter, Database database, GatewaySettings settings, Backlog backlog,
-            RunEventReader reader, io.micrometer.core.instrument.MeterRegistry metrics) {
+            RunEventReader reader, LiveRunEvents liveEvents, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.reader = reader;
+        this.liveEvents = liveEvents;
         this.acceptedRuns = io.micrometer.core.instrument.Counter.builder("sessionflow.runs.accepted")
                 .description("runs stored as pending and acknowledged by Kafka").register(metrics);
         this.acceptor = acceptor;
@@ -71,19 +74,36 @@ final class RunsApi {
         RunAcceptor.IdempotencyKey key = idempotencyKey(call);
         backlog.admit();
         CompletableFuture<Void> finished = wait ? waiter.expect(request.runId()) : null;
+        // Subscribed before the run is published, so the gateway's tail of runs.events sees all its events.
+        LiveRunEvents.Subscription live = stream ? liveEvents.subscribe(request.sessionId(), request.runId()) : null;
         RunAcceptor.Accepted accepted;
         try {
             accepted = acceptor.accept(request, key);
         } catch (RuntimeException e) {
             waiter.forget(request.runId());
+            if (live != null) {
+                live.close();
+            }
             throw e;
         }
         if (accepted.isNew()) {
             acceptedRuns.increment();
         }
+        if (stream && accepted.isNew()) {
+            EventStream events = call.openEventStream();
+            events.endBy(Instant.now().plus(settings.streamTimeout()), live::close);
+            live.forward((id, event) -> {
+                boolean more = events.send(id, event.type(), Json.toText(event)) && !event.isFinal();
+                if (!more) {
+                    events.end();
+                }
+                return more;
+            });
+            return;
+        }
         if (stream) {
-            Instant startedAt = accepted.isNew() ? request.requestedAt() : find(accepted.runId()).createdAt();
-            streamEvents(call, accepted.runId(), accepted.sessionId(), startedAt, RunEventReader.FROM_START);
+            live.close(); // an earlier request's run (same Idempotency-Key): read back from the topic
+            streamEvents(call, accepted.runId(), accepted.sessionId(), find(accepted.runId()).createdAt(), RunEventReader.FROM_START);
             return;
         }
         if (!accepted.isNew() && wait) {

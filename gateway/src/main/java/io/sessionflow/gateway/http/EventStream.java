@@ -28,6 +28,8 @@ public final class EventStream {
     private final Executor workers;
     private final Consumer<Throwable> failure;
     private volatile boolean open = true;
+    private Runnable onEnd;
+    private volatile long deadlineTimer = -1;
 
     EventStream(HttpServerResponse response, Vertx vertx, Executor workers, Consumer<Throwable> failure) {
         this.response = response;
@@ -42,8 +44,8 @@ public final class EventStream {
         response.writeHead();
     }
 
-    /** @return false once the client has gone away */
-    public boolean send(long id, String event, String data) {
+    /** @return false once the client has gone away (or the stream was ended) */
+    public synchronized boolean send(long id, String event, String data) {
         if (!open) {
             return false;
         }
@@ -54,12 +56,59 @@ public final class EventStream {
     }
 
     /** An event with neither id nor name, only data: the shape of OpenAI's chat completion chunks. @return false once the client has gone away */
-    public boolean sendData(String data) {
+    public synchronized boolean sendData(String data) {
         if (!open) {
             return false;
         }
         response.write(Buffer.buffer("data: " + data + "\n\n"));
         return true;
+    }
+
+    /**
+     * For events pushed from elsewhere ({@link #send} may be called from any thread): ends the response by
+     * {@code deadline} at the latest, and runs {@code cleanup} once, when the stream is ended (by
+     * {@link #end}, the deadline, or the client going away).
+     */
+    public void endBy(java.time.Instant deadline, Runnable cleanup) {
+        onEnd = cleanup;
+        response.closeHandler(closed -> {
+            open = false;
+            runCleanup();
+        });
+        long millis = Math.max(1, java.time.Duration.between(java.time.Instant.now(), deadline).toMillis());
+        try {
+            deadlineTimer = vertx.setTimer(millis, timer -> end());
+        } catch (RuntimeException shuttingDown) {
+            end();
+        }
+    }
+
+    /**
+     * Ends the response (if the client is still there) and runs the cleanup given to {@link #endBy}. The
+     * cleanup runs outside this stream's lock: it may take the lock of whoever sends (no lock-order cycle).
+     */
+    public void end() {
+        synchronized (this) {
+            if (open) {
+                open = false;
+                response.end();
+            }
+        }
+        if (deadlineTimer >= 0) {
+            vertx.cancelTimer(deadlineTimer);
+        }
+        runCleanup();
+    }
+
+    private void runCleanup() {
+        Runnable cleanup;
+        synchronized (this) {
+            cleanup = onEnd;
+            onEnd = null;
+        }
+        if (cleanup != null) {
+            cleanup.run();
+        }
     }
 
     /**

@@ -1,0 +1,177 @@
+package io.sessionflow.gateway.stream;
+
+import io.sessionflow.concurrent.DaemonThreads;
+import io.sessionflow.event.RunEvent;
+import io.sessionflow.kafka.KafkaClients;
+import io.sessionflow.kafka.PoisonRecordException;
+import io.sessionflow.kafka.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events of runs this gateway has just accepted with {@code stream=true}, pushed to their streams
+ * as the gateway's one tail of {@code runs.events} reads them. A new run's stream is subscribed before
+ * the run is published, so every event it will have is still ahead of the tail: nothing is replayed,
+ * and no consumer is opened per stream (opening one, and polling it on a timer, is what
+ * {@link RunEventReader} does for streams that start later or resume, and what made a new run's first
+ * delta wait about 100 ms).
+ *
+ * <p>Records are routed by key (the session id) before they are parsed, so events of runs nobody here
+ * streams cost the tail a map lookup. An event's id is its offset, as when it is read back.
+ */
+public final class LiveRunEvents implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveRunEvents.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Topic<RunEvent> topic;
+    private final Map<String, List<Subscription>> bySession = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public LiveRunEvents(KafkaClients clients) {
+        this.consumer = clients.standaloneConsumer("gateway-live-events");
+        this.topic = clients.topics().runsEvents();
+        this.thread = DaemonThreads.named("gateway-live-events").newThread(this::loop);
+    }
+
+    /** Positions at the end of every partition before returning, so no later event is missed. */
+    public LiveRunEvents start() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(topic.name(), info.partition()));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
+        thread.start();
+        return this;
+    }
+
+    /**
+     * Call before the run is published. Events that arrive before {@link Subscription#forward} is called are
+     * kept for it; close the subscription when the stream ends, or at once if the run is not published.
+     */
+    public Subscription subscribe(String sessionId, String runId) {
+        Subscription subscription = new Subscription(sessionId, runId);
+        bySession.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(subscription);
+        return subscription;
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    List<Subscription> subscriptions = record.key() == null ? null : bySession.get(record.key());
+                    if (subscriptions == null || subscriptions.isEmpty()) {
+                        continue;
+                    }
+                    RunEvent event;
+                    try {
+                        event = topic.deserialize(record.value());
+                    } catch (PoisonRecordException e) {
+                        continue; // not an event any stream could show
+                    }
+                    for (Subscription subscription : subscriptions) {
+                        if (subscription.runId.equals(event.runId())) {
+                            subscription.arrived(record.offset(), event);
+                        }
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("live event tail stopped; new streams end at their deadline without events", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One run's live events, for one stream. */
+    public final class Subscription implements AutoCloseable {
+
+        private final String sessionId;
+        private final String runId;
+        private final List<Object[]> early = new ArrayList<>();
+        private RunEventReader.Listener listener;
+        private boolean closed;
+
+        private Subscription(String sessionId, String runId) {
+            this.sessionId = sessionId;
+            this.runId = runId;
+        }
+
+        /**
+         * Hands the listener the events kept so far, then each as it arrives (on the tail's thread: it must
+         * not block). The subscription closes itself after the run's final event, or when the listener
+         * returns false.
+         */
+        public synchronized void forward(RunEventReader.Listener listener) {
+            this.listener = listener;
+            for (Object[] kept : early) {
+                if (!deliver((Long) kept[0], (RunEvent) kept[1])) {
+                    break;
+                }
+            }
+            early.clear();
+        }
+
+        private synchronized void arrived(long id, RunEvent event) {
+            if (closed) {
+                return;
+            }
+            if (listener == null) {
+                early.add(new Object[] {id, event});
+            } else {
+                deliver(id, event);
+            }
+        }
+
+        private boolean deliver(long id, RunEvent event) {
+            if (closed) {
+                return false;
+            }
+            if (!listener.onEvent(id, event) || event.isFinal()) {
+                close();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            early.clear();
+            bySession.computeIfPresent(sessionId, (s, list) -> {
+                list.remove(this);
+                return list.isEmpty() ? null : list;
+            });
+        }
+    }
+}
