@@ -56,14 +56,10 @@ public final class KafkaClients {
     /**
      * acks=all and idempotent: a record the broker acknowledged is durable and written once. Batching
      * (linger, compression) may be tuned in {@code KAFKA_CLIENT_PROPERTIES}; the guarantees may not.
-     *
-     * <p>{@code linger.ms=0}: a record is sent as soon as the producer's sender is free, so a lone run
-     * waits for no company (every accepted run and every outcome waits for its acknowledgement). Under
-     * load records still share requests: they gather while earlier requests are in flight.
      */
     public KafkaProducer<String, byte[]> producer(String clientId) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.putAll(base(clientId));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
