@@ -39,12 +39,12 @@ final class AgnoWorkload {
         this.apiKey = apiKey;
     }
 
-    /** One caller: each session's runs in turn, each waited for before the next is sent. */
-    Phase sequential(int sessions, int runsPerSession) throws Exception {
+    /** One caller: each session's runs in turn, each waited for before the next is sent; sessions {@code <prefix>-<uuid>}. */
+    Phase sequential(String prefix, int sessions, int runsPerSession) throws Exception {
         List<Double> latencies = new ArrayList<>();
         long start = System.nanoTime();
         for (int s = 0; s < sessions; s++) {
-            String session = "agno-seq-" + UUID.randomUUID();
+            String session = prefix + "-" + UUID.randomUUID();
             for (int r = 0; r < runsPerSession; r++) {
                 latencies.add(timedRun(session));
             }
@@ -97,6 +97,21 @@ final class AgnoWorkload {
                     }
                 }
             }
+        }
+        return Percentiles.of(latencies);
+    }
+
+    /**
+     * The floor under every figure above: one HTTP exchange with the gateway that touches neither Kafka nor
+     * Postgres ({@code GET /health/live}), one after another, as the sequential caller makes them.
+     */
+    Percentiles httpFloor(int requests) throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        HttpRequest live = HttpRequest.newBuilder(URI.create(baseUrl + "/health/live")).timeout(Duration.ofSeconds(10)).GET().build();
+        for (int i = 0; i < requests; i++) {
+            long sent = System.nanoTime();
+            http.send(live, HttpResponse.BodyHandlers.ofString());
+            latencies.add((System.nanoTime() - sent) / 1e6);
         }
         return Percentiles.of(latencies);
     }
