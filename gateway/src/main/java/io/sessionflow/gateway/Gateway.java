@@ -174,6 +174,9 @@ public final class Gateway implements AutoCloseable {
         if (waiter != null) {
             waiter.close();
         }
+        if (liveEvents != null) {
+            liveEvents.close();
+        }
         if (producer != null) {
             producer.close(java.time.Duration.ofSeconds(5));
         }

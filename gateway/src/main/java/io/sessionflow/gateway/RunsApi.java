@@ -16,6 +16,7 @@ import io.sessionflow.gateway.auth.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import io.sessionflow.event.RunEvent;
 import io.sessionflow.gateway.http.EventStream;
 import io.sessionflow.gateway.stream.LiveRunEvents;
@@ -75,35 +76,27 @@ final class RunsApi {
         backlog.admit();
         CompletableFuture<Void> finished = wait ? waiter.expect(request.runId()) : null;
         // Subscribed before the run is published, so the gateway's tail of runs.events sees all its events.
-        LiveRunEvents.Subscription live = stream ? liveEvents.subscribe(request.sessionId(), request.runId()) : null;
+        Optional<LiveRunEvents.Subscription> live = stream ? liveEvents.subscribe(request.sessionId(), request.runId()) : Optional.empty();
         RunAcceptor.Accepted accepted;
         try {
             accepted = acceptor.accept(request, key);
         } catch (RuntimeException e) {
             waiter.forget(request.runId());
-            if (live != null) {
-                live.close();
-            }
+            live.ifPresent(LiveRunEvents.Subscription::close);
             throw e;
         }
         if (accepted.isNew()) {
             acceptedRuns.increment();
         }
-        if (stream && accepted.isNew()) {
-            EventStream events = call.openEventStream();
-            events.endBy(Instant.now().plus(settings.streamTimeout()), live::close);
-            live.forward((id, event) -> {
-                boolean more = events.send(id, event.type(), Json.toText(event)) && !event.isFinal();
-                if (!more) {
-                    events.end();
-                }
-                return more;
-            });
+        if (stream && accepted.isNew() && live.isPresent()) {
+            pushEvents(call, request, live.get());
             return;
         }
+        // An earlier request's run (same Idempotency-Key), or no tail running: read back from the topic.
+        live.ifPresent(LiveRunEvents.Subscription::close);
         if (stream) {
-            live.close(); // an earlier request's run (same Idempotency-Key): read back from the topic
-            streamEvents(call, accepted.runId(), accepted.sessionId(), find(accepted.runId()).createdAt(), RunEventReader.FROM_START);
+            Instant startedAt = accepted.isNew() ? request.requestedAt() : find(accepted.runId()).createdAt();
+            streamEvents(call, accepted.runId(), accepted.sessionId(), startedAt, RunEventReader.FROM_START);
             return;
         }
         if (!accepted.isNew() && wait) {
@@ -119,6 +112,70 @@ final class RunsApi {
             return;
         }
         answerWhenFinished(call, accepted.runId(), accepted.sessionId(), finished);
+    }
+
+    /**
+     * A new run's events, pushed as the gateway's tail reads them. A client that does not keep up (its
+     * write queue full) is handed to the per-stream reading after the last event it was sent, which
+     * waits for it; so is a stream the tail gives up.
+     */
+    private void pushEvents(HttpCall call, RunRequested request, LiveRunEvents.Subscription live) {
+        EventStream events;
+        try {
+            events = call.openEventStream();
+        } catch (RuntimeException e) {
+            live.close();
+            throw e;
+        }
+        Instant deadline = Instant.now().plus(settings.streamTimeout());
+        events.endBy(deadline, live::close);
+        AtomicLong lastSent = new AtomicLong(RunEventReader.FROM_START);
+        Runnable readBack = () -> {
+            ReadBack rest = new ReadBack(request, lastSent.get(), deadline, events);
+            events.follow(rest, rest::close);
+        };
+        live.forward((id, event) -> {
+            if (events.backlogged()) {
+                readBack.run();
+                return false;
+            }
+            boolean more = events.send(id, event.type(), Json.toText(event)) && !event.isFinal();
+            lastSent.set(id);
+            if (!more) {
+                events.end();
+            }
+            return more;
+        }, readBack);
+    }
+
+    /** The rest of a pushed stream, read from the topic after the last event sent (opened on the first step, off the tail's thread). */
+    private final class ReadBack implements EventStream.Step {
+        private final RunRequested request;
+        private final long afterId;
+        private final Instant deadline;
+        private final EventStream events;
+        private RunEventReader.Following following;
+
+        ReadBack(RunRequested request, long afterId, Instant deadline, EventStream events) {
+            this.request = request;
+            this.afterId = afterId;
+            this.deadline = deadline;
+            this.events = events;
+        }
+
+        @Override
+        public boolean next() {
+            if (following == null) {
+                following = reader.follow(request.sessionId(), request.runId(), request.requestedAt(), afterId, false, deadline);
+            }
+            return following.poll((id, event) -> events.send(id, event.type(), Json.toText(event))).isEmpty();
+        }
+
+        void close() {
+            if (following != null) {
+                following.close();
+            }
+        }
     }
 
     /**

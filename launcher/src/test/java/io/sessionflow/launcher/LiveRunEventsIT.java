@@ -47,7 +47,7 @@ class LiveRunEventsIT {
         RunRequested mine = run(session);
         RunRequested sameSession = run(session);
         RunRequested otherSession = run(SessionSemanticsIT.newId("live-other"));
-        LiveRunEvents.Subscription subscription = live.subscribe(session, mine.runId());
+        LiveRunEvents.Subscription subscription = live.subscribe(session, mine.runId()).orElseThrow();
 
         List<RecordMetadata> published;
         try (KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("live-test")) {
@@ -68,7 +68,7 @@ class LiveRunEventsIT {
         // The events have arrived before the stream is ready: none may be lost.
         Thread.sleep(500);
         List<Seen> seen = new CopyOnWriteArrayList<>();
-        subscription.forward((id, event) -> seen.add(new Seen(id, event.runId(), event.type())));
+        subscription.forward((id, event) -> seen.add(new Seen(id, event.runId(), event.type())), () -> { });
 
         Eventually.await("the run's four events", Duration.ofSeconds(10), () -> seen.size() >= 4);
         assertThat(seen).extracting(Seen::type).containsExactly("run_started", "delta", "delta", "run_completed");
@@ -84,12 +84,12 @@ class LiveRunEventsIT {
         String session = SessionSemanticsIT.newId("live");
         RunRequested kept = run(session);
         RunRequested dropped = run(session);
-        LiveRunEvents.Subscription keptSubscription = live.subscribe(session, kept.runId());
-        LiveRunEvents.Subscription droppedSubscription = live.subscribe(session, dropped.runId());
+        LiveRunEvents.Subscription keptSubscription = live.subscribe(session, kept.runId()).orElseThrow();
+        LiveRunEvents.Subscription droppedSubscription = live.subscribe(session, dropped.runId()).orElseThrow();
         List<String> keptSeen = new CopyOnWriteArrayList<>();
         List<String> droppedSeen = new CopyOnWriteArrayList<>();
-        keptSubscription.forward((id, event) -> keptSeen.add(event.type()));
-        droppedSubscription.forward((id, event) -> droppedSeen.add(event.type()));
+        keptSubscription.forward((id, event) -> keptSeen.add(event.type()), () -> { });
+        droppedSubscription.forward((id, event) -> droppedSeen.add(event.type()), () -> { });
         droppedSubscription.close(); // its stream went away (or its run was never published)
 
         try (KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("live-test")) {
@@ -106,6 +106,19 @@ class LiveRunEventsIT {
         Thread.sleep(500);
         assertThat(keptSeen).containsExactly("run_started", "delta");
         assertThat(droppedSeen).isEmpty();
+    }
+
+    @Test
+    void shouldTellAStreamStillWaitingWhenTheTailStopsAndReadNewRunsPerStreamAfter() {
+        String session = SessionSemanticsIT.newId("live");
+        LiveRunEvents.Subscription waiting = live.subscribe(session, run(session).runId()).orElseThrow();
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        waiting.forward((id, event) -> true, () -> abandoned.set(true));
+
+        live.close();
+
+        assertThat(abandoned).as("the stream is told (it goes on reading from the topic)").isTrue();
+        assertThat(live.subscribe(session, run(session).runId())).as("no subscription to a tail that is not running").isEmpty();
     }
 
     private static RunRequested run(String session) {

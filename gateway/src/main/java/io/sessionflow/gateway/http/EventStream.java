@@ -81,6 +81,14 @@ public final class EventStream {
         } catch (RuntimeException shuttingDown) {
             end();
         }
+        if (response.closed()) {
+            end(); // gone before the handler above was there to hear it
+        }
+    }
+
+    /** Whether the client is behind: its write queue is full. */
+    public boolean backlogged() {
+        return response.writeQueueFull();
     }
 
     /**
@@ -142,8 +150,6 @@ public final class EventStream {
             }
         }
         cleanup.run();
-        if (open) {
-            response.end();
-        }
+        end();
     }
 }

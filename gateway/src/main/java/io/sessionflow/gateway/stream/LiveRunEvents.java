@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +40,8 @@ public final class LiveRunEvents implements AutoCloseable {
     private final Map<String, List<Subscription>> bySession = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set if the tail stopped on an error: new streams are then read per stream ({@link RunEventReader}). */
+    private volatile boolean failed;
 
     public LiveRunEvents(KafkaClients clients) {
         this.consumer = clients.standaloneConsumer("gateway-live-events");
@@ -62,11 +65,32 @@ public final class LiveRunEvents implements AutoCloseable {
     /**
      * Call before the run is published. Events that arrive before {@link Subscription#forward} is called are
      * kept for it; close the subscription when the stream ends, or at once if the run is not published.
+     *
+     * @return empty when the tail is not running (it stopped on an error): read the run per stream instead
      */
-    public Subscription subscribe(String sessionId, String runId) {
+    public Optional<Subscription> subscribe(String sessionId, String runId) {
+        if (failed || !running) {
+            return Optional.empty();
+        }
         Subscription subscription = new Subscription(sessionId, runId);
-        bySession.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(subscription);
-        return subscription;
+        // Added inside the map's own update: a list emptied (and removed) by a closing subscription meanwhile
+        // is never the one this subscription joins.
+        bySession.compute(sessionId, (s, list) -> {
+            List<Subscription> joined = list == null ? new CopyOnWriteArrayList<>() : list;
+            joined.add(subscription);
+            return joined;
+        });
+        return Optional.of(subscription);
+    }
+
+    /** Whether the tail would hand this subscription its run's events (for tests). */
+    boolean isSubscribed(Subscription subscription) {
+        return bySession.getOrDefault(subscription.sessionId, java.util.List.of()).contains(subscription);
+    }
+
+    /** Whether no subscription is held (for tests). */
+    boolean isEmpty() {
+        return bySession.isEmpty();
     }
 
     private void loop() {
@@ -85,7 +109,13 @@ public final class LiveRunEvents implements AutoCloseable {
                     }
                     for (Subscription subscription : subscriptions) {
                         if (subscription.runId.equals(event.runId())) {
-                            subscription.arrived(record.offset(), event);
+                            try {
+                                subscription.arrived(record.offset(), event);
+                            } catch (RuntimeException e) {
+                                // One stream's failure (its response, its listener) is its own: the tail goes on.
+                                log.warn("stream of run {} ended on an error: {}", event.runId(), e.toString());
+                                subscription.abandon();
+                            }
                         }
                     }
                 }
@@ -93,8 +123,11 @@ public final class LiveRunEvents implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            log.error("live event tail stopped; new streams end at their deadline without events", e);
+            failed = true;
+            log.error("live event tail stopped; new runs' streams are read per stream from now on", e);
         } finally {
+            // Streams still waiting here are ended (their clients resume with Last-Event-ID from any gateway).
+            bySession.values().forEach(list -> list.forEach(Subscription::abandon));
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -117,6 +150,7 @@ public final class LiveRunEvents implements AutoCloseable {
         private final String runId;
         private final List<Object[]> early = new ArrayList<>();
         private RunEventReader.Listener listener;
+        private Runnable onAbandon = () -> { };
         private boolean closed;
 
         private Subscription(String sessionId, String runId) {
@@ -127,10 +161,12 @@ public final class LiveRunEvents implements AutoCloseable {
         /**
          * Hands the listener the events kept so far, then each as it arrives (on the tail's thread: it must
          * not block). The subscription closes itself after the run's final event, or when the listener
-         * returns false.
+         * returns false. {@code onAbandon} runs if the tail gives the stream up (its listener failed, or the
+         * tail stopped) before either.
          */
-        public synchronized void forward(RunEventReader.Listener listener) {
+        public synchronized void forward(RunEventReader.Listener listener, Runnable onAbandon) {
             this.listener = listener;
+            this.onAbandon = onAbandon;
             for (Object[] kept : early) {
                 if (!deliver((Long) kept[0], (RunEvent) kept[1])) {
                     break;
@@ -159,6 +195,19 @@ public final class LiveRunEvents implements AutoCloseable {
                 return false;
             }
             return true;
+        }
+
+        /** Closes the subscription and tells its stream it will get nothing more from here. */
+        private void abandon() {
+            Runnable whenAbandoned;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                whenAbandoned = onAbandon;
+                close();
+            }
+            whenAbandoned.run();
         }
 
         @Override
