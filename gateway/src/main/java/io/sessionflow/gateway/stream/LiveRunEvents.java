@@ -1,11 +1,9 @@
 package io.sessionflow.gateway.stream;
 
-import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.event.RunEvent;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.PoisonRecordException;
 import io.sessionflow.kafka.Topic;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,30 +29,35 @@ public final class LiveRunEvents implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveRunEvents.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final Topic<RunEvent> topic;
     private final Map<String, List<Subscription>> bySession = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    /** Set if the tail stopped on an error: new streams are then read per stream ({@link RunEventReader}). */
-    private volatile boolean failed;
+    private final TopicTail tail;
+    /** Set once the tail has stopped (closed, or on an error): new streams are then read per stream ({@link RunEventReader}). */
+    private volatile boolean stopped;
 
     public LiveRunEvents(KafkaClients clients) {
-        this.consumer = clients.standaloneConsumer("gateway-live-events");
         this.topic = clients.topics().runsEvents();
-        this.thread = DaemonThreads.named("gateway-live-events").newThread(this::loop);
+        this.tail = new TopicTail(clients, "gateway-live-events", List.of(topic.name()), new TopicTail.Reader() {
+            @Override
+            public void read(ConsumerRecord<String, byte[]> record) {
+                route(record);
+            }
+
+            @Override
+            public void stopped(RuntimeException failure) {
+                stopped = true;
+                if (failure != null) {
+                    log.error("live event tail stopped; new runs' streams are read per stream from now on", failure);
+                }
+                // Streams still waiting here go on reading from the topic.
+                bySession.values().forEach(list -> list.forEach(Subscription::abandon));
+            }
+        });
     }
 
     /** Positions at the end of every partition before returning, so no later event is missed. */
     public LiveRunEvents start() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))) {
-            partitions.add(new TopicPartition(topic.name(), info.partition()));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
-        thread.start();
+        tail.start();
         return this;
     }
 
@@ -66,10 +65,10 @@ public final class LiveRunEvents implements AutoCloseable {
      * Call before the run is published. Events that arrive before {@link Subscription#forward} is called are
      * kept for it; close the subscription when the stream ends, or at once if the run is not published.
      *
-     * @return empty when the tail is not running (it stopped on an error): read the run per stream instead
+     * @return empty once the tail has stopped (closed, or on an error): read the run per stream instead
      */
     public Optional<Subscription> subscribe(String sessionId, String runId) {
-        if (failed || !running) {
+        if (stopped) {
             return Optional.empty();
         }
         Subscription subscription = new Subscription(sessionId, runId);
@@ -93,54 +92,33 @@ public final class LiveRunEvents implements AutoCloseable {
         return bySession.isEmpty();
     }
 
-    private void loop() {
+    private void route(ConsumerRecord<String, byte[]> record) {
+        List<Subscription> subscriptions = record.key() == null ? null : bySession.get(record.key());
+        if (subscriptions == null || subscriptions.isEmpty()) {
+            return;
+        }
+        RunEvent event;
         try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    List<Subscription> subscriptions = record.key() == null ? null : bySession.get(record.key());
-                    if (subscriptions == null || subscriptions.isEmpty()) {
-                        continue;
-                    }
-                    RunEvent event;
-                    try {
-                        event = topic.deserialize(record.value());
-                    } catch (PoisonRecordException e) {
-                        continue; // not an event any stream could show
-                    }
-                    for (Subscription subscription : subscriptions) {
-                        if (subscription.runId.equals(event.runId())) {
-                            try {
-                                subscription.arrived(record.offset(), event);
-                            } catch (RuntimeException e) {
-                                // One stream's failure (its response, its listener) is its own: the tail goes on.
-                                log.warn("stream of run {} ended on an error: {}", event.runId(), e.toString());
-                                subscription.abandon();
-                            }
-                        }
-                    }
+            event = topic.deserialize(record.value());
+        } catch (PoisonRecordException e) {
+            return; // not an event any stream could show
+        }
+        for (Subscription subscription : subscriptions) {
+            if (subscription.runId.equals(event.runId())) {
+                try {
+                    subscription.arrived(record.offset(), event);
+                } catch (RuntimeException e) {
+                    // One stream's failure (its response, its listener) is its own: the tail goes on.
+                    log.warn("stream of run {} ended on an error: {}", event.runId(), e.toString());
+                    subscription.abandon();
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            failed = true;
-            log.error("live event tail stopped; new runs' streams are read per stream from now on", e);
-        } finally {
-            // Streams still waiting here are ended (their clients resume with Last-Event-ID from any gateway).
-            bySession.values().forEach(list -> list.forEach(Subscription::abandon));
-            consumer.close(Duration.ofSeconds(5));
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        tail.close();
     }
 
     /** One run's live events, for one stream. */
