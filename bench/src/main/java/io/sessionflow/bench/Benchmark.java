@@ -79,7 +79,7 @@ public final class Benchmark {
 
             AgnoFigures agno = agnoWorkload();
             if (latencyOnly) {
-                double flat = flatCost(http, quick ? 1_000 : 10_000);
+                double flat = flatCost(http);
                 json.put("grow_ratio", round(flat));
                 return finish("latency", null, String.format(Locale.ROOT, "RESULT seq_p50_ms=%.1f conc50_runs_per_s=%.1f ttft_p50_ms=%.1f grow_ratio=%.2f",
                         agno.sequential().latency().p50(), agno.concurrent().runsPerSecond(), agno.firstDelta().p50(), flat));
@@ -143,9 +143,7 @@ public final class Benchmark {
 
             // Last: the snapshot workers go on updating its long session for a while after its runs end, which
             // would weigh on any phase after it (the freshness burst measured a summary lag p95 of 1.2 s right after 10,000 runs).
-            int flatRuns = quick ? 1_000 : 10_000;
-            say(String.format(Locale.ROOT, "flat cost: one session, %,d runs in a row...", flatRuns));
-            double flat = flatCost(http, flatRuns);
+            double flat = flatCost(http);
 
             json.put("pg_ceiling_runs_per_s", round(ceiling)).put("throughput_topic_runs_per_s", round(topicRate))
                     .put("throughput_http_runs_per_s", round(httpRate)).put("throughput_runs_per_s", round(max))
@@ -256,8 +254,10 @@ public final class Benchmark {
                 .put(key + "claim_to_commit_p50_ms", round(stages[2])).put(key + "claim_to_commit_p99_ms", round(stages[3]));
     }
 
-    /** Median per-run latency of the last 50 of {@code runs} runs on one session over that of its first 50. */
-    private double flatCost(HttpLoad http, int runs) {
+    /** Median per-run latency of the last 50 of 10,000 runs (1,000 with --quick) on one session over that of its first 50. */
+    private double flatCost(HttpLoad http) {
+        int runs = quick ? 1_000 : 10_000;
+        say(String.format(Locale.ROOT, "flat cost: one session, %,d runs in a row...", runs));
         String session = "bench-flat-" + UUID.randomUUID();
         double[] latencies = new double[runs];
         for (int i = 0; i < latencies.length; i++) {

@@ -139,13 +139,18 @@ final class RunsApi {
                 readBack.run();
                 return false;
             }
-            boolean more = events.send(id, event.type(), Json.toText(event)) && !event.isFinal();
+            boolean more = send(events, id, event) && !event.isFinal();
             lastSent.set(id);
             if (!more) {
                 events.end();
             }
             return more;
         }, readBack);
+    }
+
+    /** One run event as a server-sent event: its id, its type as the event's name, its JSON as the data. */
+    private static boolean send(EventStream stream, long id, RunEvent event) {
+        return stream.send(id, event.type(), Json.toText(event));
     }
 
     /** The rest of a pushed stream, read from the topic after the last event sent (opened on the first step, off the tail's thread). */
@@ -168,7 +173,7 @@ final class RunsApi {
             if (following == null) {
                 following = reader.follow(request.sessionId(), request.runId(), request.requestedAt(), afterId, false, deadline);
             }
-            return following.poll((id, event) -> events.send(id, event.type(), Json.toText(event))).isEmpty();
+            return following.poll((id, event) -> send(events, id, event)).isEmpty();
         }
 
         void close() {
@@ -245,7 +250,7 @@ final class RunsApi {
         RunEventReader.Following following = reader.follow(sessionId, runId, startedAt, afterId, finished, Instant.now().plus(settings.streamTimeout()));
         EventStream stream = call.openEventStream();
         stream.follow(() -> {
-            Optional<RunEventReader.Reading> reading = following.poll((id, event) -> stream.send(id, event.type(), Json.toText(event)));
+            Optional<RunEventReader.Reading> reading = following.poll((id, event) -> send(stream, id, event));
             reading.filter(r -> r.end() == RunEventReader.End.CAUGHT_UP_WITHOUT_FINAL).ifPresent(r -> sendStoredOutcome(stream, runId, sessionId, r));
             return reading.isEmpty();
         }, following::close);

@@ -121,12 +121,16 @@ public final class LiveRunEvents implements AutoCloseable {
         tail.close();
     }
 
+    /** An event kept for a stream not yet ready for it, with its id. */
+    private record Arrived(long id, RunEvent event) {
+    }
+
     /** One run's live events, for one stream. */
     public final class Subscription implements AutoCloseable {
 
         private final String sessionId;
         private final String runId;
-        private final List<Object[]> early = new ArrayList<>();
+        private final List<Arrived> early = new ArrayList<>();
         private RunEventReader.Listener listener;
         private Runnable onAbandon = () -> { };
         private boolean closed;
@@ -145,8 +149,8 @@ public final class LiveRunEvents implements AutoCloseable {
         public synchronized void forward(RunEventReader.Listener listener, Runnable onAbandon) {
             this.listener = listener;
             this.onAbandon = onAbandon;
-            for (Object[] kept : early) {
-                if (!deliver((Long) kept[0], (RunEvent) kept[1])) {
+            for (Arrived kept : early) {
+                if (!deliver(kept.id(), kept.event())) {
                     break;
                 }
             }
@@ -158,7 +162,7 @@ public final class LiveRunEvents implements AutoCloseable {
                 return;
             }
             if (listener == null) {
-                early.add(new Object[] {id, event});
+                early.add(new Arrived(id, event));
             } else {
                 deliver(id, event);
             }
