@@ -3,8 +3,6 @@ package io.sessionflow.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.KafkaClients;
@@ -228,8 +226,7 @@ public final class Benchmark {
         try (KafkaProducer<String, byte[]> producer = target.kafka().producer("bench-topic")) {
             for (int i = 0; i < runs; i++) {
                 String session = prefix + "-" + (i % sessions);
-                RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "bench",
-                        ComponentType.AGENT, "bench-agent", new RunInput("a benchmark message"), null, false, RunOverrides.NONE, Instant.now());
+                RunRequested request = RunRequested.of(ComponentType.AGENT, "bench-agent", session, "bench", "a benchmark message");
                 ids.add(request.runId());
                 producer.send(new ProducerRecord<>(topic.name(), session, topic.serialize(request)));
             }
@@ -285,9 +282,8 @@ public final class Benchmark {
             for (int r = 0; r < runsPerSession; r++) {
                 for (int s = 0; s < sessions; s++) {
                     // Memories are per user: a user per session, so that users are learnt in parallel as sessions are.
-                    RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), prefix + "-" + s,
-                            prefix + "-user-" + s, ComponentType.AGENT, "bench-memory-agent", new RunInput("burst message " + r), null, false,
-                            RunOverrides.NONE, Instant.now());
+                    RunRequested request = RunRequested.of(ComponentType.AGENT, "bench-memory-agent", prefix + "-" + s,
+                            prefix + "-user-" + s, "burst message " + r);
                     producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request)));
                 }
             }
@@ -355,8 +351,7 @@ public final class Benchmark {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
                     String session = prefix + "s" + i;
-                    RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "bench",
-                            ComponentType.AGENT, "bench-agent", new RunInput("concurrency"), null, false, RunOverrides.NONE, Instant.now());
+                    RunRequested request = RunRequested.of(ComponentType.AGENT, "bench-agent", session, "bench", "concurrency");
                     ids.add(request.runId());
                     producer.send(new ProducerRecord<>(topic.name(), session, topic.serialize(request)));
                 }

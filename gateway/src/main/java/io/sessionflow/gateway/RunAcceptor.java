@@ -3,7 +3,6 @@ package io.sessionflow.gateway;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.gateway.webhook.WebhookSettings;
@@ -81,9 +80,9 @@ public final class RunAcceptor implements AutoCloseable {
             checkWebhook(body.webhookUrl());
         }
         String sessionId = body.sessionId() != null ? body.sessionId() : UUID.randomUUID().toString();
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, type,
-                component.id(), new RunInput(body.message()), body.sessionState(), body.overwriteSessionState(), body.overrides(),
-                clock.instant(), body.webhookUrl());
+        return RunRequested.of(type, component.id(), sessionId, userId, body.message())
+                .withSessionState(body.sessionState(), body.overwriteSessionState()).withOverrides(body.overrides())
+                .withRequestedAt(clock.instant()).withWebhookUrl(body.webhookUrl());
     }
 
     /**

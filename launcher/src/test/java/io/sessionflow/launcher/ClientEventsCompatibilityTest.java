@@ -10,7 +10,6 @@ import io.sessionflow.client.kafka.RunRequestedEvent;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.event.RunFailed;
-import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunMetrics;
 import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
@@ -50,8 +49,9 @@ class ClientEventsCompatibilityTest {
 
     @Test
     void shouldReadEveryFieldOfTheOutcomesTheRunWorkerWrites() throws Exception {
-        RunRequested request = new RunRequested(1, "r-1", "s-1", "user_1", ComponentType.TEAM, "research-team", new RunInput("hi"),
-                Json.object(), false, new RunOverrides(true, 3, null, false), AT, "https://example.com/hook");
+        RunRequested request = RunRequested.of(ComponentType.TEAM, "research-team", "s-1", "user_1", "hi")
+                .withRunId("r-1").withSessionState(Json.object(), false).withOverrides(new RunOverrides(true, 3, null, false))
+                .withRequestedAt(AT).withWebhookUrl("https://example.com/hook");
         RunCompleted completed = RunCompleted.of(request, 4, "the answer", "local", new RunMetrics(1, 2, 3, 4, 5, 6), AT.plusSeconds(1));
         RunFailed failed = RunFailed.of(request, "cancelled", "cancelled by the user", AT.plusSeconds(2));
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
@@ -105,8 +103,8 @@ class DeletedSessionsIT {
     }
 
     private static RunRequested request(String session, String message, Instant requestedAt) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "user_1", ComponentType.AGENT,
-                "personal-assistant", new RunInput(message), Json.object().put("new", true), false, RunOverrides.NONE, requestedAt);
+        return RunRequested.of(ComponentType.AGENT, "personal-assistant", session, "user_1", message)
+                .withSessionState(Json.object().put("new", true), false).withRequestedAt(requestedAt);
     }
 
     private void publish(RunRequested request) {

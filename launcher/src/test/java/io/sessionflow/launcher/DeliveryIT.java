@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -98,9 +95,8 @@ class DeliveryIT {
     @Test
     void shouldProcessARunPublishedStraightToTheTopic() {
         String session = SessionSemanticsIT.newId("external");
-        RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "user_7",
-                ComponentType.AGENT, "personal-assistant", new RunInput("What is my name?"),
-                Json.object().put("user_name", "Eve").put("age", 41), false, RunOverrides.NONE, Instant.now());
+        RunRequested request = RunRequested.of(ComponentType.AGENT, "personal-assistant", session, "user_7", "What is my name?")
+                .withSessionState(Json.object().put("user_name", "Eve").put("age", 41), false);
         publish(request);
 
         List<ConsumerRecord<String, byte[]>> completed = TopicReader.readUntil(pipeline.kafka,
@@ -163,8 +159,7 @@ class DeliveryIT {
     @Test
     void shouldFailARunForAnUnknownComponentAndSayWhy() {
         String session = SessionSemanticsIT.newId("unknown");
-        RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "user_1",
-                ComponentType.AGENT, "no-such-agent", new RunInput("hello"), null, false, RunOverrides.NONE, Instant.now());
+        RunRequested request = RunRequested.of(ComponentType.AGENT, "no-such-agent", session, "user_1", "hello");
         publish(request);
 
         List<ConsumerRecord<String, byte[]>> failed = TopicReader.readUntil(pipeline.kafka,
@@ -186,7 +181,6 @@ class DeliveryIT {
     }
 
     private static RunRequested request(String session, String user, String message) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, user, ComponentType.AGENT,
-                "personal-assistant", new RunInput(message), null, false, RunOverrides.NONE, Instant.now());
+        return RunRequested.of(ComponentType.AGENT, "personal-assistant", session, user, message);
     }
 }

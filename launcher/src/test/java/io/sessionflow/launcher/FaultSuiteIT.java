@@ -6,8 +6,6 @@ import io.sessionflow.config.Env;
 import io.sessionflow.embedded.EmbeddedStack;
 import io.sessionflow.embedded.EmbeddedStackExtension;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -287,8 +284,7 @@ class FaultSuiteIT {
                     producer.send(new ProducerRecord<>(topic.name(), "malformed-s" + (i % SESSIONS), ("{garbage " + i).getBytes(StandardCharsets.UTF_8)));
                 }
                 for (int i = 0; i < 5; i++) {
-                    RunRequested misKeyed = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), "elsewhere-" + i,
-                            "load", ComponentType.AGENT, "personal-assistant", new RunInput("x"), null, false, RunOverrides.NONE, Instant.now());
+                    RunRequested misKeyed = RunRequested.of(ComponentType.AGENT, "personal-assistant", "elsewhere-" + i, "load", "x");
                     producer.send(new ProducerRecord<>(topic.name(), "malformed-s" + i, topic.serialize(misKeyed)));
                 }
             }

@@ -3,14 +3,11 @@ package io.sessionflow.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.gateway.stream.LiveRunEvents;
 import io.sessionflow.runworker.KafkaRunEvents;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -122,7 +119,7 @@ class LiveRunEventsIT {
     }
 
     private static RunRequested run(String session) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, SessionSemanticsIT.newId("run"), session, "user_1", ComponentType.AGENT,
-                "personal-assistant", new RunInput("hello"), null, false, RunOverrides.NONE, Instant.now());
+        return RunRequested.of(ComponentType.AGENT, "personal-assistant", session, "user_1", "hello")
+                .withRunId(SessionSemanticsIT.newId("run"));
     }
 }

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.Ids;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.Topic;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -43,8 +40,8 @@ class MemberRunIdsIT {
     void shouldRunATeamWhoseMemberRunIdIsAsLongAsAnIdMayBe() {
         String runId = "r".repeat(Ids.MAX_RUN_ID_LENGTH);
         String session = SessionSemanticsIT.newId("longest-ids");
-        RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, runId, session, "user_1", ComponentType.TEAM,
-                "longest-member-team", new RunInput("hello team"), null, false, RunOverrides.NONE, Instant.now());
+        RunRequested request = RunRequested.of(ComponentType.TEAM, "longest-member-team", session, "user_1", "hello team")
+                .withRunId(runId);
         producer.send(new ProducerRecord<>(requests.name(), session, requests.serialize(request)));
         producer.flush();
 

@@ -10,8 +10,6 @@ import io.sessionflow.embedded.EmbeddedStackExtension;
 import io.sessionflow.gateway.webhook.WebhookSignature;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunEvent;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
@@ -25,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,8 +83,8 @@ class OperationsIT {
     @Test
     void shouldResumeAfterAnEventOfAnEarlierExecutionWithEveryLaterEventExactlyOnce() throws Exception {
         String session = SessionSemanticsIT.newId("re-executed");
-        RunRequested run = new RunRequested(RunRequested.SCHEMA_VERSION, SessionSemanticsIT.newId("run"), session, "user_1", ComponentType.AGENT,
-                "personal-assistant", new RunInput("hello"), null, false, RunOverrides.NONE, Instant.now());
+        RunRequested run = RunRequested.of(ComponentType.AGENT, "personal-assistant", session, "user_1", "hello")
+                .withRunId(SessionSemanticsIT.newId("run"));
         insertRunningRun(run);
         Topic<RunEvent> topic = pipeline.kafka.topics().runsEvents();
         // The first worker streams part of the answer, then dies before the run's outcome.

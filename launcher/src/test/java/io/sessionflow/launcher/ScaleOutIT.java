@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionflow.config.Env;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.runworker.RunWorker;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,9 +40,7 @@ class ScaleOutIT {
             try (KafkaProducer<String, byte[]> producer = pipeline.kafka.producer("scale-test")) {
                 for (int n = 1; n <= 10; n++) {
                     for (String session : sessions) {
-                        RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session,
-                                "user_1", ComponentType.AGENT, "personal-assistant", new RunInput("step " + n), null, false,
-                                RunOverrides.NONE, Instant.now());
+                        RunRequested request = RunRequested.of(ComponentType.AGENT, "personal-assistant", session, "user_1", "step " + n);
                         producer.send(new ProducerRecord<>(topic.name(), session, topic.serialize(request)));
                     }
                 }

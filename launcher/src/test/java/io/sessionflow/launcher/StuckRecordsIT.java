@@ -6,8 +6,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.config.Env;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
@@ -17,7 +15,6 @@ import io.sessionflow.snapshot.SnapshotSettings;
 import io.sessionflow.snapshot.SnapshotWorker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -146,8 +143,7 @@ class StuckRecordsIT {
     }
 
     private static RunRequested request(String session, String message) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "user_1", ComponentType.AGENT,
-                "personal-assistant", new RunInput(message), null, false, RunOverrides.NONE, Instant.now());
+        return RunRequested.of(ComponentType.AGENT, "personal-assistant", session, "user_1", message);
     }
 
     private static String text(ConsumerRecord<String, byte[]> record) {

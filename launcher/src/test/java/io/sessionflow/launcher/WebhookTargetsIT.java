@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -124,8 +120,8 @@ class WebhookTargetsIT {
     }
 
     private static RunRequested request(String session, String webhookUrl) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "user_1", ComponentType.AGENT,
-                "personal-assistant", new RunInput("webhook " + webhookUrl), null, false, RunOverrides.NONE, Instant.now(), webhookUrl);
+        return RunRequested.of(ComponentType.AGENT, "personal-assistant", session, "user_1", "webhook " + webhookUrl)
+                .withWebhookUrl(webhookUrl);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

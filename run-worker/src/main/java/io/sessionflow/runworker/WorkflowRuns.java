@@ -127,9 +127,8 @@ final class WorkflowRuns {
                               com.fasterxml.jackson.databind.node.ObjectNode state, boolean overwrite) {
         WorkflowDefinition.Step definition = components.workflow(workflowId).orElseThrow().steps().get(number - 1);
         WorkflowStep at = new WorkflowStep(workflowId, workflowRunId, number);
-        return new RunRequested(RunRequested.SCHEMA_VERSION, at.runId(), from.sessionId(), from.userId(), definition.type(),
-                definition.componentId(), new io.sessionflow.event.RunInput(message), state, overwrite, from.overrides(), clock.instant(),
-                null, at);
+        return RunRequested.of(definition.type(), definition.componentId(), from.sessionId(), from.userId(), message)
+                .withSessionState(state, overwrite).withOverrides(from.overrides()).withRequestedAt(clock.instant()).asStep(at);
     }
 
     /**

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunEvent;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
@@ -83,7 +81,7 @@ class KafkaRunEventsTest {
     }
 
     private static RunRequested run(String runId) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, runId, "session-1", "user-1", ComponentType.AGENT, "agent",
-                new RunInput("hello"), null, false, RunOverrides.NONE, Instant.parse("2025-01-01T00:00:00Z"));
+        return RunRequested.of(ComponentType.AGENT, "agent", "session-1", "user-1", "hello")
+                .withRunId(runId).withRequestedAt(Instant.parse("2025-01-01T00:00:00Z"));
     }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
@@ -18,11 +16,9 @@ import io.sessionflow.runworker.store.MemberAnswer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,8 +107,7 @@ class TeamMembersTest {
     }
 
     private static RunRequested request(String message) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), "team-session", "user_1", ComponentType.TEAM,
-                "editorial-team", new RunInput(message), null, false, RunOverrides.NONE, Instant.now());
+        return RunRequested.of(ComponentType.TEAM, "editorial-team", "team-session", "user_1", message);
     }
 
     /** Only its id is used: the caller stands in for the call. */

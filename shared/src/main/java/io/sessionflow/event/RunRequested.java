@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * A request to execute one run, as published on {@code runs.requested} (keyed by session id). This
@@ -42,19 +43,45 @@ public record RunRequested(
         return workflowStep == null ? null : workflowStep.workflowRunId();
     }
 
-    /** A run that is no workflow's step. */
-    public RunRequested(int schemaVersion, String runId, String sessionId, String userId, ComponentType componentType, String componentId,
-                        RunInput input, ObjectNode sessionState, boolean overwriteSessionState, RunOverrides overrides, Instant requestedAt,
-                        String webhookUrl) {
-        this(schemaVersion, runId, sessionId, userId, componentType, componentId, input, sessionState, overwriteSessionState, overrides,
-                requestedAt, webhookUrl, null);
+    /**
+     * A new run of {@code componentId} in {@code sessionId}, with a fresh run id, asked now, with no
+     * state to merge, no overrides and no webhook: the with* methods set the rest by name.
+     */
+    public static RunRequested of(ComponentType componentType, String componentId, String sessionId, String userId, String message) {
+        return new RunRequested(SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, componentType, componentId,
+                new RunInput(message), null, false, RunOverrides.NONE, Instant.now(), null, null);
     }
 
-    /** A run without a webhook of its own. */
-    public RunRequested(int schemaVersion, String runId, String sessionId, String userId, ComponentType componentType, String componentId,
-                        RunInput input, ObjectNode sessionState, boolean overwriteSessionState, RunOverrides overrides, Instant requestedAt) {
-        this(schemaVersion, runId, sessionId, userId, componentType, componentId, input, sessionState, overwriteSessionState, overrides,
-                requestedAt, null);
+    public RunRequested withRunId(String id) {
+        return new RunRequested(schemaVersion, id, sessionId, userId, componentType, componentId, input, sessionState,
+                overwriteSessionState, overrides, requestedAt, webhookUrl, workflowStep);
+    }
+
+    /** The state the run brings: merged into the session's, or replacing it when {@code overwrite}. */
+    public RunRequested withSessionState(ObjectNode state, boolean overwrite) {
+        return new RunRequested(schemaVersion, runId, sessionId, userId, componentType, componentId, input, state,
+                overwrite, overrides, requestedAt, webhookUrl, workflowStep);
+    }
+
+    public RunRequested withOverrides(RunOverrides runOverrides) {
+        return new RunRequested(schemaVersion, runId, sessionId, userId, componentType, componentId, input, sessionState,
+                overwriteSessionState, runOverrides, requestedAt, webhookUrl, workflowStep);
+    }
+
+    public RunRequested withRequestedAt(Instant at) {
+        return new RunRequested(schemaVersion, runId, sessionId, userId, componentType, componentId, input, sessionState,
+                overwriteSessionState, overrides, at, webhookUrl, workflowStep);
+    }
+
+    public RunRequested withWebhookUrl(String url) {
+        return new RunRequested(schemaVersion, runId, sessionId, userId, componentType, componentId, input, sessionState,
+                overwriteSessionState, overrides, requestedAt, url, workflowStep);
+    }
+
+    /** This run as {@code step} of a workflow run, whose id it takes. */
+    public RunRequested asStep(WorkflowStep step) {
+        return new RunRequested(schemaVersion, step.runId(), sessionId, userId, componentType, componentId, input, sessionState,
+                overwriteSessionState, overrides, requestedAt, webhookUrl, step);
     }
 
     public RunRequested {

@@ -18,9 +18,9 @@ class EventJsonTest {
     private static final Topic<RunRequested> REQUESTS = new Topic<>("sessionflow.runs.requested", RunRequested.class);
 
     private static RunRequested sample() {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, "run-1", "session-1", "user-1", ComponentType.AGENT,
-                "personal-assistant", new RunInput("What is my name?"), Json.parseObject("{\"user_name\":\"John\",\"age\":30}"),
-                true, new RunOverrides(true, 2, null, false), Instant.parse("2025-01-02T03:04:05.123Z"));
+        return RunRequested.of(ComponentType.AGENT, "personal-assistant", "session-1", "user-1", "What is my name?")
+                .withRunId("run-1").withSessionState(Json.parseObject("{\"user_name\":\"John\",\"age\":30}"), true)
+                .withOverrides(new RunOverrides(true, 2, null, false)).withRequestedAt(Instant.parse("2025-01-02T03:04:05.123Z"));
     }
 
     private static String validJson() {
@@ -60,8 +60,7 @@ class EventJsonTest {
 
     @Test
     void shouldWriteTeamComponentTypeInLowerCase() {
-        RunRequested team = new RunRequested(1, "r", "s", null, ComponentType.TEAM, "personal-team", new RunInput("hi"),
-                null, false, null, null);
+        RunRequested team = RunRequested.of(ComponentType.TEAM, "personal-team", "s", null, "hi").withRunId("r");
 
         JsonNode tree = Json.parse(Json.toText(team));
 

@@ -12,8 +12,8 @@ class RunOutcomeEventsTest {
     private static final Instant ENDED = Instant.parse("2025-01-02T03:04:07.456Z");
 
     private static RunRequested request() {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, "run-1", "session-1", "user-1", ComponentType.TEAM, "research-team",
-                new RunInput("What is my name?"), Json.object(), false, null, REQUESTED);
+        return RunRequested.of(ComponentType.TEAM, "research-team", "session-1", "user-1", "What is my name?")
+                .withRunId("run-1").withSessionState(Json.object(), false).withRequestedAt(REQUESTED);
     }
 
     @Test

@@ -6,9 +6,7 @@ import io.sessionflow.config.DatabaseSettings;
 import io.sessionflow.embedded.EmbeddedPostgresServer;
 import io.sessionflow.embedded.EmbeddedStackExtension;
 import io.sessionflow.event.ComponentType;
-import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunMetrics;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.model.ChatMessage;
@@ -284,8 +282,7 @@ class GroupCommittedRunsIT {
     }
 
     private static RunRequested request(String sessionId, String userId, Instant requestedAt) {
-        return new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), sessionId, userId, ComponentType.AGENT,
-                "chat-with-history", new RunInput("hello"), null, false, RunOverrides.NONE, requestedAt);
+        return RunRequested.of(ComponentType.AGENT, "chat-with-history", sessionId, userId, "hello").withRequestedAt(requestedAt);
     }
 
     private RunRecord find(RunRequested request) {
