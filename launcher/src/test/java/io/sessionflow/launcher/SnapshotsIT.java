@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunCompleted;
-import io.sessionflow.event.RunInput;
-import io.sessionflow.event.RunOverrides;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
-import io.sessionflow.runworker.prompt.PromptBlocks;
+import io.sessionflow.runworker.Prompt;
 import io.sessionflow.store.snapshot.SessionSummary;
 import io.sessionflow.store.snapshot.SnapshotStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,8 +45,7 @@ class SnapshotsIT {
         String session = SessionSemanticsIT.newId("burst");
         Topic<RunRequested> requests = pipeline.kafka.topics().runsRequested();
         for (int i = 1; i <= 30; i++) {
-            RunRequested request = new RunRequested(RunRequested.SCHEMA_VERSION, UUID.randomUUID().toString(), session, "user_1",
-                    ComponentType.AGENT, "summarized", new RunInput("burst message " + i + "."), null, false, RunOverrides.NONE, Instant.now());
+            RunRequested request = RunRequested.of(ComponentType.AGENT, "summarized", session, "user_1", "burst message " + i + ".");
             producer.send(new ProducerRecord<>(requests.name(), session, requests.serialize(request)));
         }
         producer.flush();
@@ -99,7 +95,7 @@ class SnapshotsIT {
         run("summarized", session, message);
 
         assertThat(pipeline.model.systemMessageFor(message))
-                .isEqualTo("Summaries on, injection on.\n\n" + PromptBlocks.summary(stored));
+                .isEqualTo("Summaries on, injection on.\n\n" + Prompt.summaryBlock(stored));
     }
 
     @Test

@@ -28,9 +28,6 @@ import io.sessionflow.runworker.tool.ToolLoop;
 import io.sessionflow.runworker.tool.ToolSettings;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.run.SessionMismatchException;
-import io.sessionflow.runworker.prompt.PromptBlocks;
-import io.sessionflow.runworker.prompt.PromptBuilder;
-import io.sessionflow.runworker.prompt.PromptFlags;
 import io.sessionflow.session.SessionState;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
@@ -208,7 +205,7 @@ public final class RunProcessor implements AutoCloseable {
     }
 
     private RunOutcome execute(RunRequested request, ComponentDefinition component, Instant deadline) {
-        PromptFlags flags = PromptFlags.of(component, request.overrides());
+        Prompt.Flags flags = Prompt.Flags.of(component, request.overrides());
         // One transaction, shared with other sessions' runs: the session and run exist, the run is
         // claimed (unless it is finished), and everything the run remembers of its session is read.
         RunStarts.Started started = starts.start(new RunStarts.Start(request, component.sessionState(), flags.historyRunsToLoad(),
@@ -244,9 +241,9 @@ public final class RunProcessor implements AutoCloseable {
         String instructions = TeamMembers.withMemberAnswers(component.instructions(), memberAnswers);
         List<String> memory = memoryBlocks(loaded.memory());
         if (!loaded.user().isEmpty()) {
-            memory.add(PromptBlocks.userMemories(loaded.user().memories(), loaded.user().profile().orElse(null)));
+            memory.add(Prompt.userMemoriesBlock(loaded.user().memories(), loaded.user().profile().orElse(null)));
         }
-        List<ChatMessage> messages = PromptBuilder.build(instructions, flags, state, request.userId(), history,
+        List<ChatMessage> messages = Prompt.build(instructions, flags, state, request.userId(), history,
                 request.input().message(), memory);
 
         ChatModel model = models.forSpec(component.model());
@@ -332,8 +329,8 @@ public final class RunProcessor implements AutoCloseable {
     /** The session's context snapshot and summary, as blocks for the system message (loaded only where the component asks). */
     private static List<String> memoryBlocks(SessionMemory memory) {
         List<String> blocks = new ArrayList<>();
-        memory.context().ifPresent(context -> blocks.add(PromptBlocks.context(context)));
-        memory.summary().ifPresent(summary -> blocks.add(PromptBlocks.summary(summary)));
+        memory.context().ifPresent(context -> blocks.add(Prompt.contextBlock(context)));
+        memory.summary().ifPresent(summary -> blocks.add(Prompt.summaryBlock(summary)));
         return blocks;
     }
 

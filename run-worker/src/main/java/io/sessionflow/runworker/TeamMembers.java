@@ -10,8 +10,6 @@ import io.sessionflow.model.ChatMessage;
 import io.sessionflow.model.ChatModel;
 import io.sessionflow.model.ModelCatalog;
 import io.sessionflow.model.ModelReply;
-import io.sessionflow.runworker.prompt.PromptBuilder;
-import io.sessionflow.runworker.prompt.PromptFlags;
 import io.sessionflow.runworker.store.MemberAnswer;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +43,8 @@ final class TeamMembers {
         List<MemberAnswer> answers = new ArrayList<>();
         for (String memberId : team.members()) {
             ComponentDefinition member = components.find(ComponentType.AGENT, memberId).orElseThrow();
-            PromptFlags flags = PromptFlags.of(member, RunOverrides.NONE);
-            List<ChatMessage> messages = PromptBuilder.build(member.instructions(), flags, state.deepCopy(), request.userId(),
+            Prompt.Flags flags = Prompt.Flags.of(member, RunOverrides.NONE);
+            List<ChatMessage> messages = Prompt.build(member.instructions(), flags, state.deepCopy(), request.userId(),
                     List.of(), request.input().message());
             ChatModel model = models.forSpec(member.model());
             long start = System.nanoTime();
