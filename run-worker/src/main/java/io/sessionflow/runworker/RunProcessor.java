@@ -1,7 +1,6 @@
 package io.sessionflow.runworker;
 
 import io.sessionflow.OperationInterruptedException;
-import io.sessionflow.SessionflowException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.component.ComponentDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +26,6 @@ import io.sessionflow.runworker.tool.ToolExecutor;
 import io.sessionflow.runworker.tool.ToolLoop;
 import io.sessionflow.runworker.tool.ToolSettings;
 import io.sessionflow.run.Backoff;
-import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.session.SessionState;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.RunRecord;
@@ -155,44 +153,85 @@ public final class RunProcessor implements AutoCloseable {
                     return outcomeOf(now.get()); // cancelled while backing off
                 }
             }
-            try {
-                return execute(request, component.get(), deadline);
-            } catch (SessionMismatchException e) {
-                return fail(request, e.getMessage());
-            } catch (RunAlreadyFinishedException | RunCancelledException e) {
-                Optional<RunRecord> found = database.withConnection(c -> runs.find(c, request.runId()));
-                if (found.isEmpty()) {
-                    return sessionDeleted(request); // a claimed run's row goes only with its session
-                }
-                RunRecord stored = found.get();
-                if (e instanceof RunAlreadyFinishedException && attempt == 1) {
-                    log.info("run {} is already {}; re-emitting its outcome without calling the model", request.runId(), stored.status().wireName());
-                }
-                // It may have held its session's queue (a paused run cancelled or timed out): the next parked run goes on.
-                releaseQueue(request);
-                return outcomeOf(stored);
-            } catch (RunTimedOutException e) {
-                return fail(request, e.getMessage());
-            } catch (ModelException | StoreException | StaleSessionException e) {
-                // A database outage (a restart, a failover) is waited out within the run's time budget;
-                // the model and fencing get a fixed number of tries.
-                boolean outage = e instanceof StoreException;
-                if (!isRetryable(e) || (!outage && attempt >= backoff.maxAttempts())) {
-                    return fail(request, describe(e) + (attempt > 1 ? " (after " + attempt + " attempts)" : ""));
-                }
-                Duration pause = backoff.delayAfter(attempt);
-                if (e instanceof ModelException model && model.retryAfter().isPresent() && model.retryAfter().get().compareTo(pause) > 0) {
-                    pause = model.retryAfter().get(); // the provider said how long to wait
-                }
-                if (clock.instant().plus(pause).isAfter(deadline)) {
-                    return fail(request, "timed out after " + runTimeout.toSeconds() + " s; last error: " + describe(e));
-                }
-                log.warn("run {} attempt {} of {} failed, retrying in {} ms: {}", request.runId(), attempt, backoff.maxAttempts(),
-                        pause.toMillis(), describe(e));
-                events.retrying(request, describe(e));
-                sleep(pause);
+            Attempt tried = attempt(request, component.get(), deadline);
+            if (tried instanceof Attempt.Ended ended) {
+                return ended.outcome();
             }
+            if (tried instanceof Attempt.Fails fails) {
+                return fail(request, fails.error());
+            }
+            if (tried instanceof Attempt.EndedElsewhere) {
+                return endedElsewhere(request);
+            }
+            Attempt.Erred erred = (Attempt.Erred) tried;
+            // A database outage (a restart, a failover) is waited out within the run's time budget;
+            // the model and fencing get a fixed number of tries.
+            if (!erred.isTransient() || (!erred.outage() && attempt >= backoff.maxAttempts())) {
+                return fail(request, erred.error() + (attempt > 1 ? " (after " + attempt + " attempts)" : ""));
+            }
+            Duration pause = backoff.delayAfter(attempt);
+            if (erred.retryAfter().isPresent() && erred.retryAfter().get().compareTo(pause) > 0) {
+                pause = erred.retryAfter().get(); // the provider said how long to wait
+            }
+            if (clock.instant().plus(pause).isAfter(deadline)) {
+                return fail(request, "timed out after " + runTimeout.toSeconds() + " s; last error: " + erred.error());
+            }
+            log.warn("run {} attempt {} of {} failed, retrying in {} ms: {}", request.runId(), attempt, backoff.maxAttempts(),
+                    pause.toMillis(), erred.error());
+            events.retrying(request, erred.error());
+            sleep(pause);
         }
+    }
+
+    /** How one attempt at a run ended. Only an error may lead to another attempt. */
+    private sealed interface Attempt {
+
+        /** The run's outcome is decided: completed, paused, parked, or ended with its deleted session. */
+        record Ended(RunOutcome outcome) implements Attempt {
+        }
+
+        /** The run was cancelled, or finished by another worker, meanwhile: its stored outcome stands. */
+        record EndedElsewhere() implements Attempt {
+        }
+
+        /** The run fails whatever tries are left: its session is not the requester's, or its time is spent. */
+        record Fails(String error) implements Attempt {
+        }
+
+        /**
+         * A model or database error, or a session that moved on under the run (its commit was fenced
+         * off): another attempt may get past it where it is transient.
+         */
+        record Erred(String error, boolean isTransient, boolean outage, Optional<Duration> retryAfter) implements Attempt {
+        }
+    }
+
+    /** One attempt. The model and the database report their errors by throwing; they end the attempt here. */
+    private Attempt attempt(RunRequested request, ComponentDefinition component, Instant deadline) {
+        try {
+            return execute(request, component, deadline);
+        } catch (RunCancelledException e) {
+            return new Attempt.EndedElsewhere(); // seen by the model call's watchdog
+        } catch (RunTimedOutException e) {
+            return new Attempt.Fails(e.getMessage());
+        } catch (ModelException e) {
+            return new Attempt.Erred(describe(e), e.isTransient(), false, e.retryAfter());
+        } catch (StoreException e) {
+            return new Attempt.Erred(describe(e), e.isTransient(), true, Optional.empty());
+        }
+    }
+
+    /** The outcome stored by whoever ended the run (a cancel, another worker, the pause sweeper), emitted again. */
+    private RunOutcome endedElsewhere(RunRequested request) {
+        Optional<RunRecord> found = database.withConnection(c -> runs.find(c, request.runId()));
+        if (found.isEmpty()) {
+            return sessionDeleted(request); // a claimed run's row goes only with its session
+        }
+        RunRecord stored = found.get();
+        log.info("run {} was ended elsewhere ({}); emitting its stored outcome", request.runId(), stored.status().wireName());
+        // It may have held its session's queue (a paused run cancelled or timed out): the next parked run goes on.
+        releaseQueue(request);
+        return outcomeOf(stored);
     }
 
     private static void sleep(Duration pause) {
@@ -204,7 +243,7 @@ public final class RunProcessor implements AutoCloseable {
         }
     }
 
-    private RunOutcome execute(RunRequested request, ComponentDefinition component, Instant deadline) {
+    private Attempt execute(RunRequested request, ComponentDefinition component, Instant deadline) {
         Prompt.Flags flags = Prompt.Flags.of(component, request.overrides());
         // One transaction, shared with other sessions' runs: the session and run exist, the run is
         // claimed (unless it is finished), and everything the run remembers of its session is read.
@@ -212,22 +251,22 @@ public final class RunProcessor implements AutoCloseable {
                 component.addSessionSummaryToContext(), component.sessionContext(), component.historyAfterSummary(),
                 component.memory().injectsMemories() ? component.memory().memoryLimit() : 0));
         if (started instanceof RunStarts.Refused refused) {
-            throw refused.reason();
+            return new Attempt.Fails(refused.reason().getMessage());
         }
         if (started instanceof RunStarts.AlreadyFinished) {
-            throw new RunAlreadyFinishedException();
+            return new Attempt.EndedElsewhere();
         }
         if (started instanceof RunStarts.SessionDeleted) {
-            return sessionDeleted(request);
+            return new Attempt.Ended(sessionDeleted(request));
         }
         if (started instanceof RunStarts.Parked) {
             log.info("run {} waits behind a paused run of session {}", request.runId(), request.sessionId());
-            return new RunOutcome.Parked();
+            return new Attempt.Ended(new RunOutcome.Parked());
         }
         if (started instanceof RunStarts.StillPaused) {
             // Its original request again (a redelivery): it waits for its answers, announced once more.
-            return database.withConnection(c -> pausedRuns.describe(c, request))
-                    .<RunOutcome>map(RunOutcome.Paused::new).orElseGet(RunOutcome.Parked::new);
+            return new Attempt.Ended(database.withConnection(c -> pausedRuns.describe(c, request))
+                    .<RunOutcome>map(RunOutcome.Paused::new).orElseGet(RunOutcome.Parked::new));
         }
         RunStarts.Claimed loaded = (RunStarts.Claimed) started;
         Session session = loaded.session();
@@ -279,10 +318,12 @@ public final class RunProcessor implements AutoCloseable {
         RunCommits.Committed committed = commits.commit(new RunCommits.Commit(request, session, state, reply.content(), turns, model.id(),
                 metrics, memberAnswers));
         if (committed instanceof RunCommits.Stale) {
-            throw new StaleSessionException(session.sessionId(), session.version());
+            // Another run or a PATCH committed first: the next attempt reads the session again.
+            return new Attempt.Erred("session " + session.sessionId() + " is no longer at version " + session.version(),
+                    true, false, Optional.empty());
         }
         if (committed instanceof RunCommits.AlreadyFinished) {
-            throw new RunAlreadyFinishedException();
+            return new Attempt.EndedElsewhere();
         }
         int runIndex = ((RunCommits.Stored) committed).runIndex();
         if (loaded.othersParked()) {
@@ -292,7 +333,7 @@ public final class RunProcessor implements AutoCloseable {
         RunMetrics measured = new RunMetrics(metrics.inputTokens(), metrics.outputTokens(), metrics.modelLatencyMs(),
                 Duration.between(request.requestedAt(), finished).toMillis(), metrics.acceptToStartMs(),
                 Duration.between(modelEnd, finished).toMillis());
-        return new RunOutcome.Completed(RunCompleted.of(request, runIndex, reply.content(), model.id(), measured, finished));
+        return new Attempt.Ended(new RunOutcome.Completed(RunCompleted.of(request, runIndex, reply.content(), model.id(), measured, finished)));
     }
 
     /**
@@ -300,17 +341,17 @@ public final class RunProcessor implements AutoCloseable {
      * working state is kept: resuming replays the recorded rounds on the session's state then, and
      * the state is committed with the run's final answer, fenced as any run's.
      */
-    private RunOutcome pause(RunRequested request, ToolLoop.Result loop) {
+    private Attempt pause(RunRequested request, ToolLoop.Result loop) {
         Instant pausedAt = clock.instant();
         Instant expiresAt = pausedAt.plus(pauseTimeout);
         boolean paused = database.inTransaction(c -> pausedRuns.pause(c, request, loop.pending(), expiresAt));
         if (!paused) {
-            throw new RunAlreadyFinishedException(); // cancelled meanwhile
+            return new Attempt.EndedElsewhere(); // cancelled meanwhile
         }
         log.info("run {} paused, waiting on {} tool call(s) until {}", request.runId(), loop.pending().size(), expiresAt);
         RunPaused event = RunPaused.of(request, loop.pending(), pausedAt, expiresAt);
         events.paused(request, event);
-        return new RunOutcome.Paused(event);
+        return new Attempt.Ended(new RunOutcome.Paused(event));
     }
 
     /** Sends the session's next parked run through its lane, unless a paused run still holds the queue. */
@@ -362,24 +403,7 @@ public final class RunProcessor implements AutoCloseable {
         return run.status() == RunStatus.COMPLETED ? new RunOutcome.Completed(run.completedEvent()) : new RunOutcome.Failed(run.failedEvent());
     }
 
-    private static boolean isRetryable(RuntimeException e) {
-        if (e instanceof ModelException model) {
-            return model.isTransient();
-        }
-        if (e instanceof StoreException store) {
-            return store.isTransient();
-        }
-        return e instanceof StaleSessionException;
-    }
-
     private static String describe(RuntimeException e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /** The run was cancelled or finished elsewhere while this worker executed it; its stored outcome stands. */
-    private static final class RunAlreadyFinishedException extends SessionflowException {
-        RunAlreadyFinishedException() {
-            super(null, null, false, false);
-        }
     }
 }
