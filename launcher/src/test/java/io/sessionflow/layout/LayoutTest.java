@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class LayoutTest {
 
-    private static final List<String> SERVICES = List.of(
-            "io.sessionflow.gateway..", "io.sessionflow.runworker..", "io.sessionflow.summarizer..", "io.sessionflow.context..");
+    /** Each service module and the packages it holds. */
+    private static final Map<String, List<String>> SERVICES = Map.of(
+            "gateway", List.of("io.sessionflow.gateway.."),
+            "run-worker", List.of("io.sessionflow.runworker.."),
+            "summarizer-worker", List.of("io.sessionflow.summarizer..", "io.sessionflow.usage.."),
+            "context-worker", List.of("io.sessionflow.context..", "io.sessionflow.memory.."));
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -28,13 +33,23 @@ class LayoutTest {
 
     @Test
     void noServiceDependsOnAnother() {
-        for (String service : SERVICES) {
-            String[] others = SERVICES.stream().filter(s -> !s.equals(service)).toArray(String[]::new);
-            noClasses().that().resideInAPackage(service)
+        SERVICES.forEach((service, packages) -> {
+            String[] others = SERVICES.entrySet().stream().filter(e -> !e.getKey().equals(service))
+                    .flatMap(e -> e.getValue().stream()).toArray(String[]::new);
+            noClasses().that().resideInAnyPackage(packages.toArray(String[]::new))
                     .should().dependOnClassesThat().resideInAnyPackage(others)
                     .because("services share code only through shared, so each deploys, scales and changes on its own")
                     .check(PRODUCTION);
-        }
+        });
+    }
+
+    @Test
+    void theClientDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage("io.sessionflow.client..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.sessionflow..")
+                        .and(JavaClass.Predicates.resideOutsideOfPackage("io.sessionflow.client..")))
+                .because("the client is a library for callers' own programs, which must not pull in the server's modules")
+                .check(PRODUCTION);
     }
 
     @Test
