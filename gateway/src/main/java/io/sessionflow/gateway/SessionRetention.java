@@ -3,7 +3,7 @@ package io.sessionflow.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.concurrent.DaemonThreads;
 import io.sessionflow.store.Database;
-import io.sessionflow.store.session.SessionPurge;
+import io.sessionflow.gateway.store.SessionPurge;
 import io.sessionflow.store.session.SessionStore;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.sessionflow.runworker;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.run.PausedRuns;
-import io.sessionflow.store.run.SessionQueue;
+import io.sessionflow.runworker.store.SessionQueue;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

@@ -32,7 +32,7 @@ import io.sessionflow.store.run.RunRecord;
 import io.sessionflow.store.run.RunStatus;
 import io.sessionflow.store.run.RunStore;
 import io.sessionflow.store.run.PausedRuns;
-import io.sessionflow.store.run.SessionQueue;
+import io.sessionflow.runworker.store.SessionQueue;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.runworker.store.SessionMemory;
 import io.sessionflow.store.StoreException;

@@ -7,7 +7,6 @@ import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.GroupCommit;
 import io.sessionflow.store.run.RunStore;
-import io.sessionflow.store.run.SessionQueue;
 import io.sessionflow.store.session.Session;
 import io.sessionflow.store.session.SessionStore;
 import io.sessionflow.store.session.SessionTombstones;

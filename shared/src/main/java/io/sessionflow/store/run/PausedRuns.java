@@ -258,7 +258,8 @@ public final class PausedRuns {
         return due;
     }
 
-    static RunRequested readRequest(String json) {
+    /** A run request as stored with its run (in {@code runs.request}) while the run is paused or parked. */
+    public static RunRequested readRequest(String json) {
         try {
             return Json.read(json.getBytes(StandardCharsets.UTF_8), RunRequested.class);
         } catch (IOException e) {

@@ -1,8 +1,10 @@
-package io.sessionflow.store.run;
+package io.sessionflow.runworker.store;
 
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.store.Jdbc;
+import io.sessionflow.store.run.PausedRuns;
+import io.sessionflow.store.run.RunStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package io.sessionflow.store.run;
+package io.sessionflow.gateway.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionflow.json.Json;

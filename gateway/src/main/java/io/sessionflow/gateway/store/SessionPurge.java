@@ -1,6 +1,7 @@
-package io.sessionflow.store.session;
+package io.sessionflow.gateway.store;
 
 import io.sessionflow.store.Conditions;
+import io.sessionflow.store.session.SessionStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
