@@ -10,7 +10,6 @@ import io.sessionflow.kafka.KafkaClients;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.kafka.streams.ExactlyOnceStreams;
 import io.sessionflow.model.ModelCatalog;
-import io.sessionflow.run.Backoff;
 import io.sessionflow.store.Database;
 import io.sessionflow.snapshot.Coalescer;
 import io.sessionflow.concurrent.DaemonThreads;
@@ -59,7 +58,7 @@ public final class MemoryWorker implements AutoCloseable {
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered("memory-worker-"));
         SessionLanes lanes = new SessionLanes(executor);
         this.coalescer = new Coalescer("memory-worker", settings.everyRuns(), settings.maxDelay(), lanes, updater,
-                new Backoff(settings.updateTries(), Duration.ofSeconds(1), Duration.ofSeconds(16)));
+                Coalescer.updateRetries(settings.updateTries()));
         // Rebuilds (batch reprocessing) share the user lanes with live extraction, so the two never race on a user here.
         this.rebuilds = new OrderedConsumer<>(clients, settings.groupId() + ".reprocess", "memory-worker-rebuilds",
                 clients.topics().sessionsReprocess(), ReprocessSession::key, new MemoryRebuildHandler(database, updater, lanes), producer,

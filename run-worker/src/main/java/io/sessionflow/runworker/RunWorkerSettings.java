@@ -24,22 +24,14 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
     public static final int DEFAULT_BUFFERED_PER_CONCURRENT_RUN = 4;
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
     public static final int DEFAULT_MAX_ATTEMPTS = 4;
+    /** The pauses between a run's attempts: short, since a caller waits, and capped well inside a run's time. */
+    public static final Duration FIRST_RETRY = Duration.ofMillis(200);
+    public static final Duration LAST_RETRY = Duration.ofSeconds(10);
     public static final int DEFAULT_TIMEOUT_SECONDS = 300;
     public static final int DEFAULT_DB_WRITERS = 4;
     public static final int DEFAULT_MAX_BATCH = 256;
     /** A day: long enough for a human to answer an approval; a pause holds no thread, only a row. */
     public static final int DEFAULT_PAUSE_TIMEOUT_SECONDS = 86_400;
-
-    /** Settings from before paused runs: pauses time out after {@link #DEFAULT_PAUSE_TIMEOUT_SECONDS}. */
-    public RunWorkerSettings(String groupId, int concurrency, int maxBuffered, Duration shutdownGrace, Backoff backoff,
-                             Duration runTimeout, int dbWriters, int maxBatch, ToolSettings tools) {
-        this(groupId, concurrency, maxBuffered, shutdownGrace, backoff, runTimeout, dbWriters, maxBatch, tools,
-                Duration.ofSeconds(DEFAULT_PAUSE_TIMEOUT_SECONDS));
-    }
-
-    public RunWorkerSettings {
-        pauseTimeout = pauseTimeout == null ? Duration.ofSeconds(DEFAULT_PAUSE_TIMEOUT_SECONDS) : pauseTimeout;
-    }
 
     public static RunWorkerSettings read(Env env) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 10_000);
@@ -48,7 +40,7 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
                 concurrency,
                 env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * DEFAULT_BUFFERED_PER_CONCURRENT_RUN, 1, 1_000_000),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600)),
-                new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20), Duration.ofMillis(200), Duration.ofSeconds(10)),
+                new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20), FIRST_RETRY, LAST_RETRY),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 1, 86_400)),
                 env.integer("SESSIONFLOW_WORKER_DB_WRITERS", DEFAULT_DB_WRITERS, 1, 64),
                 env.integer("SESSIONFLOW_WORKER_MAX_BATCH", DEFAULT_MAX_BATCH, 1, 10_000),

@@ -134,11 +134,6 @@ public record ComponentDefinition(
         }
     }
 
-    /** Whether the model is offered any tool. */
-    public boolean hasTools() {
-        return enableAgenticState || !tools.isEmpty();
-    }
-
     ComponentDefinition withType(ComponentType newType) {
         return new ComponentDefinition(newType, id, description, model, instructions, sessionState, addSessionStateToContext,
                 addHistoryToContext, numHistoryRuns, numHistoryMessages, enableSessionSummaries, addSessionSummaryToContext,

@@ -58,21 +58,6 @@ public final class Env {
         }
     }
 
-    public boolean bool(String name, boolean defaultValue) {
-        Optional<String> value = optional(name);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (value.get().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> {
-                errors.add(name + "='" + value.get() + "' is not a boolean (true or false)");
-                yield defaultValue;
-            }
-        };
-    }
-
     public void error(String message) {
         errors.add(message);
     }

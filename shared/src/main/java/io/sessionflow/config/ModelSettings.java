@@ -35,10 +35,6 @@ public record ModelSettings(String defaultModel, String openAiBaseUrl, String op
         return new ModelSettings(defaultModel, baseUrl, apiKey, Duration.ofSeconds(timeoutSeconds), retries);
     }
 
-    public static ModelSettings localOnly() {
-        return new ModelSettings(LOCAL, "https://api.openai.com/v1", null, Duration.ofSeconds(120), 2);
-    }
-
     public static boolean isValidSpec(String spec) {
         return LOCAL.equals(spec) || (spec != null && spec.startsWith(OPENAI_PREFIX) && spec.length() > OPENAI_PREFIX.length());
     }

@@ -10,9 +10,7 @@ import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.event.RunCompleted;
 import io.sessionflow.kafka.KafkaClients;
-import io.sessionflow.run.Backoff;
 import io.sessionflow.store.Database;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +47,7 @@ public final class SnapshotWorker implements AutoCloseable {
         this.name = kind + "-worker";
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(name + "-"));
         SessionLanes lanes = new SessionLanes(executor);
-        this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), lanes, update, updateRetries(settings));
+        this.coalescer = new Coalescer(name, settings.everyRuns(), settings.maxDelay(), lanes, update, Coalescer.updateRetries(settings.updateTries()));
         // Rebuild commands share the lanes with live updates, so the two never race on a session.
         this.rebuilds = new OrderedConsumer<>(clients, settings.groupId() + ".reprocess", name + "-rebuilds",
                 clients.topics().sessionsReprocess(), ReprocessSession::key,
@@ -68,15 +66,6 @@ public final class SnapshotWorker implements AutoCloseable {
                 .description("completed runs not yet covered by an update").tag("worker", name).register(metrics);
         Gauge.builder("sessionflow." + kind + ".lag.seconds", coalescer, c -> c.lagMillis() / 1000.0)
                 .description("how long the oldest uncovered run has waited").tag("worker", name).register(metrics);
-    }
-
-    /**
-     * A failing update is tried again with pauses from 1 s up to 16 s (six tries: about half a minute, enough for
-     * a model or database blip). Bounded because its records hold their partition's commit until they end;
-     * giving up loses nothing, since the session's next update catches up from the stored snapshot.
-     */
-    private static Backoff updateRetries(SnapshotSettings settings) {
-        return new Backoff(settings.updateTries(), Duration.ofSeconds(1), Duration.ofSeconds(16));
     }
 
     public SnapshotWorker start() {

@@ -5,10 +5,12 @@ import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ReprocessSession;
 import io.sessionflow.kafka.BrokerException;
 import io.sessionflow.kafka.Topic;
+import io.sessionflow.run.Backoff;
 import io.sessionflow.store.Database;
 import io.sessionflow.store.reprocess.ReprocessJob;
 import io.sessionflow.store.reprocess.ReprocessStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -37,6 +39,10 @@ public final class JobRunner implements AutoCloseable {
     private final Database database;
     private final ComponentRegistry components;
     private final Producer<String, byte[]> producer;
+    /** How often running jobs are looked for: each step publishes a rate-limited slice of a job. */
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Backoff ERROR_PAUSES = Backoff.untilStopped(Duration.ofMillis(100), Duration.ofSeconds(10));
+
     private final Topic<ReprocessSession> topic;
     private final RateLimiter rate;
     private final Clock clock;
@@ -64,16 +70,21 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void loop() {
+        int failures = 0;
         while (running) {
+            Duration pause = POLL;
             try {
                 for (String jobId : database.withConnection(c -> jobs.runningJobIds(c, topicPrefix))) {
                     step(jobId);
                 }
+                failures = 0;
             } catch (RuntimeException e) {
-                log.warn("reprocessing paused after an error; retrying: {}", e.getMessage());
+                // A database or broker outage: paced by the one backoff, not every poll, until it is over.
+                pause = ERROR_PAUSES.delayAfter(++failures);
+                log.warn("reprocessing paused after an error; retrying in {} ms: {}", pause.toMillis(), e.getMessage());
             }
             try {
-                Thread.sleep(50);
+                Thread.sleep(pause.toMillis());
             } catch (InterruptedException e) {
                 return;
             }

@@ -52,6 +52,9 @@ public final class WebhookDispatcher implements AutoCloseable {
      * receiver (or the database, or the broker) may be briefly away; a delivery has
      * SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS tries, then is dead-lettered.
      */
+    /** The pause between deliveries grows from the first retry's for ten doublings, then stays there. */
+    private static final int LAST_RETRY_FACTOR = 1 << 10;
+
     private final Backoff retries;
     private final KafkaClients clients;
     private final PinnedHttpPost http;
@@ -66,7 +69,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.database = database;
         this.components = components;
         this.settings = settings;
-        this.retries = new Backoff(settings.maxAttempts(), settings.firstRetry(), settings.firstRetry().multipliedBy(1 << 10));
+        this.retries = new Backoff(settings.maxAttempts(), settings.firstRetry(), settings.firstRetry().multipliedBy(LAST_RETRY_FACTOR));
         this.clients = clients;
         this.http = new PinnedHttpPost(settings.targets(), settings.timeout());
     }

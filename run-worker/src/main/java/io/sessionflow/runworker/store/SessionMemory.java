@@ -29,10 +29,6 @@ public record SessionMemory(Optional<SessionSummary> summary, Optional<SessionCo
      * {@code up_to_run_index}: the summary stands in for the runs it covers.
      */
     public record Wanted(String sessionId, int historyRuns, boolean withSummary, boolean withContext, boolean historyAfterSummary) {
-
-        public Wanted(String sessionId, int historyRuns, boolean withSummary, boolean withContext) {
-            this(sessionId, historyRuns, withSummary, withContext, false);
-        }
     }
 
     /** The memory of many sessions in one round trip, by session id. */
