@@ -18,13 +18,9 @@ import io.sessionflow.kafka.consumer.SessionLanes;
 import io.sessionflow.snapshot.SnapshotSettings;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +50,7 @@ public final class MemoryWorker implements AutoCloseable {
         this.producer = clients.producer("memory-worker");
         Topic<MemoriesUpdated> changes = clients.topics().usersChanged();
         MemoryUpdater updater = new MemoryUpdater(database, components, models, settings.maxAttempts(),
-                change -> send(changes, change.userId(), changes.serialize(change)), Clock.systemUTC(), metrics);
+                change -> changes.publish(producer, change.userId(), change), Clock.systemUTC(), metrics);
         this.executor = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered("memory-worker-"));
         SessionLanes lanes = new SessionLanes(executor);
         this.coalescer = new Coalescer("memory-worker", settings.everyRuns(), settings.maxDelay(), lanes, updater,
@@ -74,17 +70,6 @@ public final class MemoryWorker implements AutoCloseable {
                 .description("completed runs whose memories are not extracted yet").register(metrics);
         Gauge.builder("sessionflow.memory.lag.seconds", coalescer, c -> c.lagMillis() / 1000.0)
                 .description("how long the oldest run waiting for memory extraction has waited").register(metrics);
-    }
-
-    private void send(Topic<?> topic, String key, byte[] value) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing to " + topic.name(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish to " + topic.name() + ": " + e.getMessage(), e);
-        }
     }
 
     public MemoryWorker start() {

@@ -2,12 +2,8 @@ package io.sessionflow.gateway;
 
 import io.sessionflow.event.MemoriesUpdated;
 import io.sessionflow.kafka.Topic;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Announces a hand change of a user's memories on {@code users.changed}, keyed by user. The change is
@@ -25,13 +21,6 @@ final class MemoryAnnouncer implements Consumer<MemoriesUpdated> {
 
     @Override
     public void accept(MemoriesUpdated change) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), change.userId(), topic.serialize(change))).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while announcing a memory change", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not announce a memory change on " + topic.name() + ": " + e.getMessage(), e);
-        }
+        topic.publish(producer, change.userId(), change);
     }
 }

@@ -7,7 +7,9 @@ import io.sessionflow.event.RunRequested;
 import io.sessionflow.gateway.http.ApiException;
 import io.sessionflow.gateway.webhook.WebhookSettings;
 import io.sessionflow.outbound.RefusedTargetException;
+import io.sessionflow.kafka.BrokerException;
 import io.sessionflow.kafka.Topic;
+import io.sessionflow.OperationInterruptedException;
 import io.sessionflow.store.run.RunRegistration;
 import io.sessionflow.run.SessionMismatchException;
 import io.sessionflow.store.Database;
@@ -21,11 +23,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,11 +157,8 @@ public final class RunAcceptor implements AutoCloseable {
      */
     void resend(RunRequested request) {
         try {
-            producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request))).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            topic.publish(producer, request.sessionId(), request);
+        } catch (BrokerException | OperationInterruptedException e) {
             log.error("run {} could not be sent through its session's lane", request.runId(), e);
             throw new ApiException(503, "queue_unavailable", "stored, but the run queue is unavailable: the run goes on within "
                     + "seconds of the queue's return", null, 5);
@@ -172,11 +167,8 @@ public final class RunAcceptor implements AutoCloseable {
 
     private void publish(RunRequested request) {
         try {
-            producer.send(new ProducerRecord<>(topic.name(), request.sessionId(), topic.serialize(request))).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            topic.publish(producer, request.sessionId(), request);
+        } catch (BrokerException | OperationInterruptedException e) {
             log.error("run {} could not be published; marking it failed", request.runId(), e);
             database.withConnection(c -> runs.finishUnsuccessfully(c, request.runId(), RunStatus.FAILED, "could not publish the run to Kafka"));
             throw new ApiException(503, "queue_unavailable", "the run queue is unavailable; try again later", null, 5);

@@ -4,15 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionflow.event.RunEvent;
 import io.sessionflow.event.RunPaused;
 import io.sessionflow.event.RunRequested;
-import io.sessionflow.kafka.BrokerException;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topic;
 import io.sessionflow.model.ToolCall;
 import java.time.Clock;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -79,14 +75,7 @@ public final class KafkaRunEvents implements RunEventSink {
     /** Waits for the broker: the caller's record is done only once the request it sends is safe. */
     @Override
     public void resend(RunRequested run) {
-        try {
-            producer.send(new ProducerRecord<>(requests.name(), run.sessionId(), requests.serialize(run))).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException("interrupted while sending run " + run.runId() + " through its lane", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new BrokerException("could not send run " + run.runId() + " through its lane: " + e.getMessage(), e);
-        }
+        requests.publish(producer, run.sessionId(), run);
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode toolCall(ToolCall call) {

@@ -222,7 +222,7 @@ public final class RunWorker implements AutoCloseable {
     private void advance(WorkflowRuns.Advance advance) throws Exception {
         if (advance instanceof WorkflowRuns.Publish publish) {
             Topic<RunRequested> requests = clients.topics().runsRequested();
-            producer.send(record(requests, publish.step().sessionId(), publish.step())).get(30, TimeUnit.SECONDS);
+            requests.publish(producer, publish.step().sessionId(), publish.step());
         } else if (advance instanceof WorkflowRuns.Finish finish) {
             announce(finish.outcome());
         }
@@ -235,7 +235,7 @@ public final class RunWorker implements AutoCloseable {
         }
         if (outcome instanceof RunOutcome.Paused paused) {
             Topic<RunPaused> topic = clients.topics().runsPaused();
-            producer.send(record(topic, paused.event().sessionId(), paused.event())).get(30, TimeUnit.SECONDS);
+            topic.publish(producer, paused.event().sessionId(), paused.event());
             return;
         }
         java.util.concurrent.Future<?> announced = publish(outcome);
