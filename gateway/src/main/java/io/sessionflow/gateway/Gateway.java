@@ -1,5 +1,6 @@
 package io.sessionflow.gateway;
 
+import io.sessionflow.OperationInterruptedException;
 import io.sessionflow.concurrent.DaemonThreads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
@@ -119,7 +120,7 @@ public final class Gateway implements AutoCloseable {
             server = await(vertx.createHttpServer(options).requestHandler(router).listen());
         } catch (RuntimeException e) {
             close();
-            throw new IllegalStateException("could not listen on " + settings.host() + ":" + settings.port(), e);
+            throw new GatewayStartException("could not listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         log.info("gateway listening on {}", url());
         return this;
@@ -187,9 +188,10 @@ public final class Gateway implements AutoCloseable {
             return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new OperationInterruptedException("interrupted while starting or stopping the HTTP server", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new GatewayStartException(String.valueOf(cause.getMessage()), cause);
         }
     }
 

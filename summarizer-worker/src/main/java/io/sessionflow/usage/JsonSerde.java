@@ -2,7 +2,7 @@ package io.sessionflow.usage;
 
 import io.sessionflow.json.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,7 +23,8 @@ final class JsonSerde {
             try {
                 return Json.MAPPER.readValue(bytes, type);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + type.getSimpleName() + " from " + topic, e);
+                // Kafka's own type, so that Streams' deserialization handler sees it as a bad record, not a crash.
+                throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
             }
         };
         return Serdes.serdeFrom(serializer, deserializer);

@@ -9,7 +9,7 @@ import io.sessionflow.store.Jdbc;
 import io.sessionflow.run.ContinuationRefusedException;
 import io.sessionflow.run.ContinuationRefusedException.Reason;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.sessionflow.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -263,7 +263,7 @@ public final class PausedRuns {
         try {
             return Json.read(json.getBytes(StandardCharsets.UTF_8), RunRequested.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("a stored run request cannot be read", e);
+            throw new StoreException("a stored run request cannot be read: " + e.getMessage(), e); // not transient: a retry reads the same
         }
     }
 }
