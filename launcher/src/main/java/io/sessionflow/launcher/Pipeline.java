@@ -1,6 +1,7 @@
 package io.sessionflow.launcher;
 
 import io.sessionflow.component.ComponentRegistry;
+import io.sessionflow.config.ConfigException;
 import io.sessionflow.config.Env;
 import io.sessionflow.config.PipelineSettings;
 import io.sessionflow.context.ContextWorker;
@@ -77,7 +78,7 @@ public final class Pipeline implements AutoCloseable {
 
         /** The settings of the services that run, as the log shows them (secrets masked by each record's own toString). */
         List<Object> present() {
-            return java.util.stream.Stream.of(gateway, webhooks, runWorker, summarizer, contextWorker, memory,
+            return java.util.stream.Stream.of(gateway, auth, webhooks, runWorker, summarizer, contextWorker, memory,
                     metricsHost == null ? null : "MetricsSettings[host=" + metricsHost + ", port=" + metricsPort + "]")
                     .filter(Objects::nonNull).toList();
         }
@@ -99,10 +100,10 @@ public final class Pipeline implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final PrometheusMeterRegistry metrics = Metrics.prometheus();
 
-    private Pipeline(PipelineSettings settings, ServiceSettings services, ModelCatalog models) {
+    private Pipeline(PipelineSettings settings, ServiceSettings services, ComponentRegistry components, ModelCatalog models) {
         this.settings = settings;
         this.services = services;
-        this.components = ComponentRegistry.load(settings.componentsFile());
+        this.components = components;
         this.models = models != null ? models : new ConfiguredModels(settings.model());
         this.clients = new KafkaClients(settings.kafka(), metrics);
         this.database = Database.open(settings.database(), "sessionflow", metrics);
@@ -126,10 +127,17 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline open(Env env, ModelCatalog models, Set<Service> run) {
         PipelineSettings settings = PipelineSettings.read(env);
         ServiceSettings services = ServiceSettings.read(env, run);
+        ComponentRegistry components = null;
+        try {
+            components = ComponentRegistry.load(settings.componentsFile());
+        } catch (ConfigException e) {
+            e.problems().forEach(env::error); // reported with the environment's problems, in one list
+        }
         env.check();
-        log.info("configuration: {} {} {}", settings.kafka(), settings.database(), settings.model());
+        log.info("configuration: {} {} {} components from {}", settings.kafka(), settings.database(), settings.model(),
+                settings.componentsFile().map(Object::toString).orElse("the built-in file"));
         services.present().forEach(service -> log.info("configuration: {}", service));
-        return new Pipeline(settings, services, models);
+        return new Pipeline(settings, services, components, models);
     }
 
     public Gateway startGateway() {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionflow.config.ConfigException;
 import io.sessionflow.config.Env;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PipelineConfigurationTest {
 
@@ -43,6 +46,17 @@ class PipelineConfigurationTest {
                         "SESSIONFLOW_METRICS_PORT='http' is not a whole number"));
         // Connecting to the closed port (Database.open, topic creation) would take seconds and fail differently.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldReportABadComponentsFileTogetherWithTheEnvironmentsProblems(@TempDir Path dir) throws Exception {
+        Path components = Files.writeString(dir.resolve("components.yaml"), "agents:\n  - id: helper\n    modle: local\n");
+        Env env = env(Map.of("SESSIONFLOW_COMPONENTS", components.toString(), "SESSIONFLOW_WORKER_CONCURRENCY", "0"));
+
+        assertThatThrownBy(() -> Pipeline.open(env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+                        .contains("SESSIONFLOW_WORKER_CONCURRENCY=0 is out of range [1, 10000]")
+                        .anySatisfy(problem -> assertThat(problem).startsWith(components.toString()).contains("modle")));
     }
 
     @Test

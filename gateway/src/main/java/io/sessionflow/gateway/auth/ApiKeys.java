@@ -59,6 +59,13 @@ public final class ApiKeys {
         return byHash.isEmpty();
     }
 
+    /** How many keys of each kind there are; the hashes stay out of logs. */
+    @Override
+    public String toString() {
+        long admins = byHash.values().stream().filter(Principal::admin).count();
+        return "keys=" + byHash.size() + " (" + admins + " admin, " + (byHash.size() - admins) + " user)";
+    }
+
     public int size() {
         return byHash.size();
     }

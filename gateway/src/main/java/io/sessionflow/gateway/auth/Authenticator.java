@@ -31,6 +31,12 @@ public final class Authenticator {
         return keys.authenticate(header.substring(7).strip()).orElseThrow(() -> unauthorized("the API key is not valid"));
     }
 
+    /** For the configuration log: whether keys are required, and how many there are (never the hashes). */
+    @Override
+    public String toString() {
+        return keys == null ? "AuthSettings[mode=off: every request is admin]" : "AuthSettings[mode=on, " + keys + "]";
+    }
+
     private static ApiException unauthorized(String message) {
         return new ApiException(401, "unauthorized", message, null);
     }

@@ -20,6 +20,9 @@ class ApiKeysTest {
         assertThat(keys.authenticate("root-key")).contains(Principal.ADMIN);
         assertThat(keys.authenticate("alice-key")).contains(Principal.user("alice"));
         assertThat(keys.authenticate("bob-key")).isEmpty();
+        // As the configuration log shows them: counted, never the hashes.
+        assertThat(Authenticator.withKeys(keys)).hasToString("AuthSettings[mode=on, keys=2 (1 admin, 1 user)]");
+        assertThat(Authenticator.off()).hasToString("AuthSettings[mode=off: every request is admin]");
     }
 
     @Test
