@@ -60,18 +60,18 @@ public final class Pipeline implements AutoCloseable {
                            SnapshotSettings summarizer, SnapshotSettings contextWorker, SnapshotSettings memory,
                            String metricsHost, int metricsPort) {
 
-        static ServiceSettings read(Env env, Set<Service> services) {
+        static ServiceSettings read(Env env, Set<Service> services, PipelineSettings common) {
             boolean gateway = services.contains(Service.GATEWAY);
             boolean metrics = services.contains(Service.METRICS);
             return new ServiceSettings(
                     gateway ? GatewaySettings.read(env) : null,
                     gateway ? AuthSettings.read(env) : null,
                     gateway ? WebhookSettings.read(env) : null,
-                    services.contains(Service.RUN_WORKER) ? RunWorkerSettings.read(env) : null,
-                    services.contains(Service.SUMMARIZER) ? SnapshotSettings.read(env, "SUMMARY", SummarizerWorker.GROUP) : null,
-                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, "CONTEXT", ContextWorker.GROUP) : null,
+                    services.contains(Service.RUN_WORKER) ? RunWorkerSettings.read(env, common) : null,
+                    services.contains(Service.SUMMARIZER) ? SnapshotSettings.read(env, common, "SUMMARY", SummarizerWorker.GROUP) : null,
+                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, common, "CONTEXT", ContextWorker.GROUP) : null,
                     // User memories are learnt in the context-worker process, beside the session contexts.
-                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, "MEMORY", MemoryWorker.GROUP) : null,
+                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, common, "MEMORY", MemoryWorker.GROUP) : null,
                     metrics ? env.string("SESSIONFLOW_METRICS_HOST", DEFAULT_METRICS_HOST) : null,
                     metrics ? env.integer("SESSIONFLOW_METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535) : DEFAULT_METRICS_PORT);
         }
@@ -126,7 +126,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline open(Env env, ModelCatalog models, Set<Service> run) {
         PipelineSettings settings = PipelineSettings.read(env);
-        ServiceSettings services = ServiceSettings.read(env, run);
+        ServiceSettings services = ServiceSettings.read(env, run, settings);
         ComponentRegistry components = null;
         try {
             components = ComponentRegistry.load(settings.componentsFile());

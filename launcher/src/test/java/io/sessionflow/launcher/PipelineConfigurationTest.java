@@ -60,6 +60,16 @@ class PipelineConfigurationTest {
     }
 
     @Test
+    void shouldReadASettingEveryServiceSharesOnceAndReportItOnce() {
+        Env env = env(Map.of("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", "soon"));
+
+        // The run-worker, summarizer, context and memory workers all stop with this grace: one problem, not four.
+        assertThatThrownBy(() -> Pipeline.open(env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS='soon' is not a whole number"));
+    }
+
+    @Test
     void shouldReadOnlyTheSettingsOfTheServicesAProcessRuns() {
         // A run-worker process needs no API keys and ignores the gateway's variables.
         Env env = new Env(Map.of("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/sessionflow", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.config.Env;
+import io.sessionflow.config.PipelineSettings;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
@@ -80,7 +81,7 @@ class StuckRecordsIT {
         Eventually.await("the next run of the session completes", Duration.ofSeconds(20),
                 () -> "completed".equals(rows.text("SELECT status FROM runs WHERE run_id = ?", next.runId())));
 
-        String group = RunWorkerSettings.read(new Env(pipeline.env)).groupId();
+        String group = RunWorkerSettings.read(new Env(pipeline.env), PipelineSettings.read(new Env(pipeline.env))).groupId();
         TopicPartition partition = new TopicPartition(requests.name(), brokenAt.partition());
         Eventually.await("the run-worker group commits past both records", Duration.ofSeconds(20),
                 () -> committed(group, partition) > nextAt.offset());

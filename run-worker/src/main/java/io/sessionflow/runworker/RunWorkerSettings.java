@@ -1,7 +1,7 @@
 package io.sessionflow.runworker;
 
 import io.sessionflow.config.Env;
-import io.sessionflow.kafka.Topics;
+import io.sessionflow.config.PipelineSettings;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.runworker.tool.ToolSettings;
 import java.time.Duration;
@@ -22,7 +22,6 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
     public static final int DEFAULT_CONCURRENCY = 256;
     /** Records held per run that may run at once, unless SESSIONFLOW_WORKER_MAX_BUFFERED says otherwise. */
     public static final int DEFAULT_BUFFERED_PER_CONCURRENT_RUN = 4;
-    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
     public static final int DEFAULT_MAX_ATTEMPTS = 4;
     /** The pauses between a run's attempts: short, since a caller waits, and capped well inside a run's time. */
     public static final Duration FIRST_RETRY = Duration.ofMillis(200);
@@ -33,13 +32,13 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
     /** A day: long enough for a human to answer an approval; a pause holds no thread, only a row. */
     public static final int DEFAULT_PAUSE_TIMEOUT_SECONDS = 86_400;
 
-    public static RunWorkerSettings read(Env env) {
+    public static RunWorkerSettings read(Env env, PipelineSettings common) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 10_000);
         return new RunWorkerSettings(
-                env.string("SESSIONFLOW_RUN_WORKER_GROUP", env.string("SESSIONFLOW_TOPIC_PREFIX", Topics.DEFAULT_PREFIX) + "run-worker"),
+                env.string("SESSIONFLOW_RUN_WORKER_GROUP", common.topicPrefix() + "run-worker"),
                 concurrency,
                 env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * DEFAULT_BUFFERED_PER_CONCURRENT_RUN, 1, 1_000_000),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600)),
+                common.shutdownGrace(),
                 new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20), FIRST_RETRY, LAST_RETRY),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 1, 86_400)),
                 env.integer("SESSIONFLOW_WORKER_DB_WRITERS", DEFAULT_DB_WRITERS, 1, 64),

@@ -1,17 +1,25 @@
 package io.sessionflow.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** What every service needs: Kafka, Postgres, models, and where the agent and team definitions are. */
-public record PipelineSettings(KafkaSettings kafka, DatabaseSettings database, ModelSettings model, Optional<Path> componentsFile) {
+/**
+ * What every service needs: Kafka, Postgres, models, where the agent and team definitions are, and
+ * how long stopping waits for work in flight. Read once; each service's own settings build on these.
+ */
+public record PipelineSettings(KafkaSettings kafka, DatabaseSettings database, ModelSettings model, Optional<Path> componentsFile,
+                               Duration shutdownGrace) {
+
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 
     public PipelineSettings {
         Objects.requireNonNull(kafka, "null kafka settings");
         Objects.requireNonNull(database, "null database settings");
         Objects.requireNonNull(model, "null model settings");
         Objects.requireNonNull(componentsFile, "null components file");
+        Objects.requireNonNull(shutdownGrace, "null shutdown grace");
     }
 
     public static PipelineSettings read(Env env) {
@@ -19,6 +27,12 @@ public record PipelineSettings(KafkaSettings kafka, DatabaseSettings database, M
                 KafkaSettings.read(env),
                 DatabaseSettings.read(env),
                 ModelSettings.read(env),
-                env.optional("SESSIONFLOW_COMPONENTS").map(Path::of));
+                env.optional("SESSIONFLOW_COMPONENTS").map(Path::of),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600)));
+    }
+
+    /** The topic prefix, which also starts every consumer group's default name. */
+    public String topicPrefix() {
+        return kafka.topics().prefix();
     }
 }

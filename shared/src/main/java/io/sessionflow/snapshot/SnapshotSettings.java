@@ -1,7 +1,7 @@
 package io.sessionflow.snapshot;
 
 import io.sessionflow.config.Env;
-import io.sessionflow.kafka.Topics;
+import io.sessionflow.config.PipelineSettings;
 import java.time.Duration;
 
 /**
@@ -21,19 +21,17 @@ public record SnapshotSettings(String groupId, int everyRuns, Duration maxDelay,
     public static final int DEFAULT_MAX_DELAY_MS = 1000;
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int DEFAULT_CONCURRENCY = 32;
-    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
     public static final int DEFAULT_UPDATE_TRIES = 6;
 
     /** @param kind {@code SUMMARY} or {@code CONTEXT}: the variables are {@code SESSIONFLOW_<kind>_EVERY_RUNS} and so on */
-    public static SnapshotSettings read(Env env, String kind, String groupName) {
-        String prefix = env.string("SESSIONFLOW_TOPIC_PREFIX", Topics.DEFAULT_PREFIX);
+    public static SnapshotSettings read(Env env, PipelineSettings common, String kind, String groupName) {
         return new SnapshotSettings(
-                env.string("SESSIONFLOW_" + kind + "_GROUP", prefix + groupName),
+                env.string("SESSIONFLOW_" + kind + "_GROUP", common.topicPrefix() + groupName),
                 env.integer("SESSIONFLOW_" + kind + "_EVERY_RUNS", DEFAULT_EVERY_RUNS, 1, 10_000),
                 Duration.ofMillis(env.integer("SESSIONFLOW_" + kind + "_MAX_DELAY_MS", DEFAULT_MAX_DELAY_MS, 0, 3_600_000)),
                 env.integer("SESSIONFLOW_" + kind + "_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20),
                 env.integer("SESSIONFLOW_" + kind + "_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 10_000),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600)),
+                common.shutdownGrace(),
                 env.integer("SESSIONFLOW_" + kind + "_UPDATE_TRIES", DEFAULT_UPDATE_TRIES, 1, 100));
     }
 }
