@@ -16,6 +16,9 @@ import java.time.Duration;
  */
 public record ToolSettings(String secret, Duration timeout, OutboundAddressPolicy targets) {
 
+    /** An HTTP tool answers within this, or the call fails with the reason and the model is told. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+
     public static ToolSettings read(Env env) {
         OutboundAddressPolicy targets = OutboundAddressPolicy.DEFAULT;
         try {
@@ -25,12 +28,12 @@ public record ToolSettings(String secret, Duration timeout, OutboundAddressPolic
         }
         return new ToolSettings(
                 env.optional("SESSIONFLOW_TOOL_SECRET").or(() -> env.optional("SESSIONFLOW_WEBHOOK_SECRET")).orElse(null),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_TOOL_TIMEOUT_SECONDS", 10, 1, 300)),
+                Duration.ofSeconds(env.integer("SESSIONFLOW_TOOL_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 1, 300)),
                 targets);
     }
 
     public ToolSettings {
-        timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+        timeout = timeout == null ? Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS) : timeout;
         targets = targets == null ? OutboundAddressPolicy.DEFAULT : targets;
     }
 
