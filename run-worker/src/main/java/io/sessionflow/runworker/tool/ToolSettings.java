@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record ToolSettings(String secret, Duration timeout, OutboundAddressPolicy targets) {
 
-    /** An HTTP tool answers within this, or the call fails with the reason and the model is told. */
+    /** An HTTP tool answers within this, or the call fails with the reason. */
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
 
     public static ToolSettings read(Env env) {
