@@ -79,8 +79,7 @@ final class MemoryUpdater implements Coalescer.Update {
     Optional<String> rebuild(String userId) {
         MemoryChanges cleared = database.inTransaction(c -> store.clearForRebuild(c, userId, clock.instant()));
         if (!cleared.isEmpty()) {
-            announce.accept(new MemoriesUpdated(MemoriesUpdated.SCHEMA_VERSION, userId, List.of(), List.of(), cleared.deleted(),
-                    cleared.profileVersion(), null, null, clock.instant()));
+            announce.accept(cleared.announcement(userId, clock.instant()));
         }
         apply(userId, null);
         for (PendingSession left : database.withConnection(c -> store.pendingSessions(c, userId))) {
@@ -121,8 +120,7 @@ final class MemoryUpdater implements Coalescer.Update {
                 continue;
             }
             if (!changes.isEmpty()) {
-                announce.accept(new MemoriesUpdated(MemoriesUpdated.SCHEMA_VERSION, userId, changes.added(), changes.updated(),
-                        changes.deleted(), changes.profileVersion(), sessionId, upTo, clock.instant()));
+                announce.accept(changes.announcement(userId, sessionId, upTo, clock.instant()));
             }
             progress = upTo;
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sessionflow.component.ComponentRegistry;
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunCompleted;
-import io.sessionflow.event.RunInput;
+import io.sessionflow.event.RunRequested;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topics;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +47,9 @@ class MemoryRequestsTopologyTest {
     }
 
     private static RunCompleted run(String sessionId, String userId, String componentId, int runIndex) {
-        return new RunCompleted(RunCompleted.SCHEMA_VERSION, sessionId + "-run-" + runIndex, sessionId, userId, ComponentType.AGENT, componentId,
-                runIndex, new RunInput("I love pizza"), "ok", "local", null, Instant.EPOCH, Instant.EPOCH);
+        RunRequested request = RunRequested.of(ComponentType.AGENT, componentId, sessionId, userId, "I love pizza")
+                .withRunId(sessionId + "-run-" + runIndex).withRequestedAt(Instant.EPOCH);
+        return RunCompleted.of(request, runIndex, "ok", "local", null, Instant.EPOCH);
     }
 
     private void complete(RunCompleted run) {

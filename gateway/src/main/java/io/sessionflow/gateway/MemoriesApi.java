@@ -151,8 +151,7 @@ final class MemoriesApi {
                 throw ApiException.badRequest(fieldOf(patch), e.getMessage());
             }
         });
-        announce.accept(new MemoriesUpdated(MemoriesUpdated.SCHEMA_VERSION, userId, List.of(), List.of(), List.of(), profile.version(),
-                null, null, profile.updatedAt()));
+        announce.accept(MemoriesUpdated.profileChanged(userId, profile.version(), profile.updatedAt()));
         call.respond(200, view(profile));
     }
 
@@ -239,8 +238,7 @@ final class MemoriesApi {
 
     private void announce(String userId, MemoryChanges changes) {
         if (!changes.isEmpty()) {
-            announce.accept(new MemoriesUpdated(MemoriesUpdated.SCHEMA_VERSION, userId, changes.added(), changes.updated(), changes.deleted(),
-                    changes.profileVersion(), null, null, clock.instant()));
+            announce.accept(changes.announcement(userId, clock.instant()));
         }
     }
 

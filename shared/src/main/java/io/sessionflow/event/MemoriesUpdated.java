@@ -14,6 +14,11 @@ public record MemoriesUpdated(int schemaVersion, String userId, List<String> add
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** A user's profile was changed by hand (an API call): a new version, no memory touched. */
+    public static MemoriesUpdated profileChanged(String userId, long profileVersion, Instant at) {
+        return new MemoriesUpdated(SCHEMA_VERSION, userId, List.of(), List.of(), List.of(), profileVersion, null, null, at);
+    }
+
     public MemoriesUpdated {
         Objects.requireNonNull(userId, "user_id is required");
         added = added == null ? List.of() : List.copyOf(added);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionflow.event.ComponentType;
 import io.sessionflow.event.RunCompleted;
+import io.sessionflow.event.RunRequested;
 import io.sessionflow.event.RunFailed;
-import io.sessionflow.event.RunInput;
 import io.sessionflow.event.RunMetrics;
 import io.sessionflow.json.Json;
 import io.sessionflow.kafka.Topics;
@@ -65,15 +65,17 @@ class UsageTopologyTest {
     }
 
     private void complete(String runId, String sessionId, String user, String model, long in, long out, Instant at) {
-        RunCompleted run = new RunCompleted(RunCompleted.SCHEMA_VERSION, runId, sessionId, user, ComponentType.AGENT, "assistant", 1,
-                new RunInput("hi"), "ok", model, new RunMetrics(in, out, 1, 2), at.minusSeconds(1), at);
+        RunRequested request = RunRequested.of(ComponentType.AGENT, "assistant", sessionId, user, "hi").withRunId(runId)
+                .withRequestedAt(at.minusSeconds(1));
+        RunCompleted run = RunCompleted.of(request, 1, "ok", model, new RunMetrics(in, out, 1, 2), at);
         // The record's own timestamp is "now": the topology must window by when the run finished.
         completed.pipeInput(sessionId, Json.toBytes(run), NINE.plus(Duration.ofDays(30)));
     }
 
     private void fail(String runId, String sessionId, String user, String status, Instant at) {
-        RunFailed run = new RunFailed(RunFailed.SCHEMA_VERSION, runId, sessionId, user, ComponentType.AGENT, "assistant", status, "boom",
-                at.minusSeconds(1), at);
+        RunRequested request = RunRequested.of(ComponentType.AGENT, "assistant", sessionId, user, "hi").withRunId(runId)
+                .withRequestedAt(at.minusSeconds(1));
+        RunFailed run = RunFailed.of(request, status, "boom", at);
         failed.pipeInput(sessionId, Json.toBytes(run), at);
     }
 

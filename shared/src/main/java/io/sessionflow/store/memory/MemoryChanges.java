@@ -1,5 +1,7 @@
 package io.sessionflow.store.memory;
 
+import io.sessionflow.event.MemoriesUpdated;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,6 +17,17 @@ public record MemoryChanges(boolean applied, List<String> added, List<String> up
         added = List.copyOf(added);
         updated = List.copyOf(updated);
         deleted = List.copyOf(deleted);
+    }
+
+    /** These changes as announced on {@code users.changed}, made by hand (an API call, a rebuild clearing the user). */
+    public MemoriesUpdated announcement(String userId, Instant at) {
+        return announcement(userId, null, null, at);
+    }
+
+    /** These changes as announced on {@code users.changed}, learnt from {@code sessionId}'s runs up to {@code upToRunIndex}. */
+    public MemoriesUpdated announcement(String userId, String sessionId, Integer upToRunIndex, Instant at) {
+        return new MemoriesUpdated(MemoriesUpdated.SCHEMA_VERSION, userId, added, updated, deleted, profileVersion, sessionId,
+                upToRunIndex, at);
     }
 
     public boolean isEmpty() {
