@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Makes a run durable: the session exists (created with the component's default state, the only
@@ -79,30 +80,27 @@ public final class RunRegistration {
             if (session == null) {
                 throw new IllegalStateException("session " + registration.request().sessionId() + " vanished while registering a run");
             }
-            try {
-                checkOwnership(session, registration.request());
-                checks.add(new SessionCheck(session, null));
-            } catch (SessionMismatchException e) {
-                checks.add(new SessionCheck(null, e));
-            }
+            checks.add(refusal(session, registration.request())
+                    .map(refused -> new SessionCheck(null, refused))
+                    .orElseGet(() -> new SessionCheck(session, null)));
         }
         return checks;
     }
 
     /**
-     * A workflow's step runs in its workflow's session, so a step is checked against the workflow.
-     *
-     * @throws SessionMismatchException when the session is another user's, or another component's
+     * Why the run may not use the session: it is another user's, or another component's. A workflow's
+     * step runs in its workflow's session, so a step is checked against the workflow.
      */
-    private static void checkOwnership(Session session, RunRequested request) {
+    private static Optional<SessionMismatchException> refusal(Session session, RunRequested request) {
         if (!Objects.equals(session.userId(), request.userId())) {
-            throw new SessionMismatchException(SessionMismatchException.Kind.OTHER_USER,
-                    "session " + request.sessionId() + " not found");
+            return Optional.of(new SessionMismatchException(SessionMismatchException.Kind.OTHER_USER,
+                    "session " + request.sessionId() + " not found"));
         }
         if (session.sessionType() != request.sessionType() || !session.componentId().equals(request.sessionComponentId())) {
-            throw new SessionMismatchException(SessionMismatchException.Kind.OTHER_COMPONENT,
+            return Optional.of(new SessionMismatchException(SessionMismatchException.Kind.OTHER_COMPONENT,
                     "session " + request.sessionId() + " belongs to " + session.sessionType().wireName() + " '"
-                            + session.componentId() + "', not to " + request.sessionType().wireName() + " '" + request.sessionComponentId() + "'");
+                            + session.componentId() + "', not to " + request.sessionType().wireName() + " '" + request.sessionComponentId() + "'"));
         }
+        return Optional.empty();
     }
 }
