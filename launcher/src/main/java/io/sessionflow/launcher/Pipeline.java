@@ -26,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sessionflow.metrics.Metrics;
 import io.sessionflow.metrics.MetricsServer;
 import io.sessionflow.health.Readiness;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -63,15 +64,19 @@ public final class Pipeline implements AutoCloseable {
         static ServiceSettings read(Env env, Set<Service> services, PipelineSettings common) {
             boolean gateway = services.contains(Service.GATEWAY);
             boolean metrics = services.contains(Service.METRICS);
+            boolean workers = services.contains(Service.RUN_WORKER) || services.contains(Service.SUMMARIZER)
+                    || services.contains(Service.CONTEXT_WORKER);
+            Duration grace = workers ? PipelineSettings.shutdownGrace(env) : null;
+            String prefix = common.topicPrefix();
             return new ServiceSettings(
                     gateway ? GatewaySettings.read(env) : null,
                     gateway ? AuthSettings.read(env) : null,
                     gateway ? WebhookSettings.read(env) : null,
-                    services.contains(Service.RUN_WORKER) ? RunWorkerSettings.read(env, common) : null,
-                    services.contains(Service.SUMMARIZER) ? SnapshotSettings.read(env, common, "SUMMARY", SummarizerWorker.GROUP) : null,
-                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, common, "CONTEXT", ContextWorker.GROUP) : null,
+                    services.contains(Service.RUN_WORKER) ? RunWorkerSettings.read(env, prefix, grace) : null,
+                    services.contains(Service.SUMMARIZER) ? SnapshotSettings.read(env, prefix, grace, "SUMMARY", SummarizerWorker.GROUP) : null,
+                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, prefix, grace, "CONTEXT", ContextWorker.GROUP) : null,
                     // User memories are learnt in the context-worker process, beside the session contexts.
-                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, common, "MEMORY", MemoryWorker.GROUP) : null,
+                    services.contains(Service.CONTEXT_WORKER) ? SnapshotSettings.read(env, prefix, grace, "MEMORY", MemoryWorker.GROUP) : null,
                     metrics ? env.string("SESSIONFLOW_METRICS_HOST", DEFAULT_METRICS_HOST) : null,
                     metrics ? env.integer("SESSIONFLOW_METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535) : DEFAULT_METRICS_PORT);
         }

@@ -81,7 +81,7 @@ class StuckRecordsIT {
         Eventually.await("the next run of the session completes", Duration.ofSeconds(20),
                 () -> "completed".equals(rows.text("SELECT status FROM runs WHERE run_id = ?", next.runId())));
 
-        String group = RunWorkerSettings.read(new Env(pipeline.env), PipelineSettings.read(new Env(pipeline.env))).groupId();
+        String group = RunWorkerSettings.read(new Env(pipeline.env), PipelineSettings.read(new Env(pipeline.env)).topicPrefix(), Duration.ZERO).groupId();
         TopicPartition partition = new TopicPartition(requests.name(), brokenAt.partition());
         Eventually.await("the run-worker group commits past both records", Duration.ofSeconds(20),
                 () -> committed(group, partition) > nextAt.offset());

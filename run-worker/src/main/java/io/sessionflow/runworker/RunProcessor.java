@@ -190,7 +190,7 @@ public final class RunProcessor implements AutoCloseable {
         record Ended(RunOutcome outcome) implements Attempt {
         }
 
-        /** The run was cancelled, or finished by another worker, meanwhile: its stored outcome stands. */
+        /** The run was already finished when this attempt began, or was cancelled or finished by another worker meanwhile: its stored outcome stands. */
         record EndedElsewhere() implements Attempt {
         }
 
@@ -228,7 +228,7 @@ public final class RunProcessor implements AutoCloseable {
             return sessionDeleted(request); // a claimed run's row goes only with its session
         }
         RunRecord stored = found.get();
-        log.info("run {} was ended elsewhere ({}); emitting its stored outcome", request.runId(), stored.status().wireName());
+        log.info("run {} is already {}; emitting its stored outcome", request.runId(), stored.status().wireName());
         // It may have held its session's queue (a paused run cancelled or timed out): the next parked run goes on.
         releaseQueue(request);
         return outcomeOf(stored);

@@ -1,5 +1,6 @@
 package io.sessionflow.runworker;
 
+import io.sessionflow.OperationInterruptedException;
 import io.sessionflow.concurrent.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionflow.event.ComponentType;
@@ -240,8 +241,8 @@ public final class RunWorker implements AutoCloseable {
         }
         java.util.concurrent.Future<?> announced = publish(outcome);
         java.util.concurrent.Future<?> streamed = finalEvent(outcome);
-        announced.get(30, TimeUnit.SECONDS);
-        streamed.get(30, TimeUnit.SECONDS);
+        announced.get(Topic.PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        streamed.get(Topic.PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         metrics.record(outcome);
     }
 
@@ -267,9 +268,9 @@ public final class RunWorker implements AutoCloseable {
                 advance(processor.workflows().afterStep(request, failed)); // the workflow run fails with its step
             }
             ticket.done();
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | OperationInterruptedException e) {
             Thread.currentThread().interrupt();
-            ticket.handBack();
+            ticket.handBack(); // stopping: the record comes back to whoever holds the partition next
         } catch (Exception e) {
             ticket.deadLetter("run " + request.runId() + " failed: " + reason + "; storing it as failed did not work either: " + describe(e));
         }

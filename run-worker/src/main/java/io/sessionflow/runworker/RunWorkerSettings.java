@@ -1,7 +1,6 @@
 package io.sessionflow.runworker;
 
 import io.sessionflow.config.Env;
-import io.sessionflow.config.PipelineSettings;
 import io.sessionflow.run.Backoff;
 import io.sessionflow.runworker.tool.ToolSettings;
 import java.time.Duration;
@@ -32,13 +31,13 @@ public record RunWorkerSettings(String groupId, int concurrency, int maxBuffered
     /** A day: long enough for a human to answer an approval; a pause holds no thread, only a row. */
     public static final int DEFAULT_PAUSE_TIMEOUT_SECONDS = 86_400;
 
-    public static RunWorkerSettings read(Env env, PipelineSettings common) {
+    public static RunWorkerSettings read(Env env, String topicPrefix, Duration shutdownGrace) {
         int concurrency = env.integer("SESSIONFLOW_WORKER_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 10_000);
         return new RunWorkerSettings(
-                env.string("SESSIONFLOW_RUN_WORKER_GROUP", common.topicPrefix() + "run-worker"),
+                env.string("SESSIONFLOW_RUN_WORKER_GROUP", topicPrefix + "run-worker"),
                 concurrency,
                 env.integer("SESSIONFLOW_WORKER_MAX_BUFFERED", concurrency * DEFAULT_BUFFERED_PER_CONCURRENT_RUN, 1, 1_000_000),
-                common.shutdownGrace(),
+                shutdownGrace,
                 new Backoff(env.integer("SESSIONFLOW_RUN_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20), FIRST_RETRY, LAST_RETRY),
                 Duration.ofSeconds(env.integer("SESSIONFLOW_RUN_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 1, 86_400)),
                 env.integer("SESSIONFLOW_WORKER_DB_WRITERS", DEFAULT_DB_WRITERS, 1, 64),

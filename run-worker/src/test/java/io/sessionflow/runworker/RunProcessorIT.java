@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,11 @@ class RunProcessorIT {
         };
         processor = new RunProcessor(database, ComponentRegistry.builtIn(), ModelCatalog.fixed(model), settings, sink,
                 new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeProcessor() {
+        processor.close();
     }
 
     @Test

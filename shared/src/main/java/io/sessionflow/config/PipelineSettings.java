@@ -6,11 +6,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What every service needs: Kafka, Postgres, models, where the agent and team definitions are, and
- * how long stopping waits for work in flight. Read once; each service's own settings build on these.
+ * What every service needs: Kafka, Postgres, models, and where the agent and team definitions are.
+ * Read once; each service's own settings build on these.
  */
-public record PipelineSettings(KafkaSettings kafka, DatabaseSettings database, ModelSettings model, Optional<Path> componentsFile,
-                               Duration shutdownGrace) {
+public record PipelineSettings(KafkaSettings kafka, DatabaseSettings database, ModelSettings model, Optional<Path> componentsFile) {
 
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 
@@ -19,7 +18,6 @@ public record PipelineSettings(KafkaSettings kafka, DatabaseSettings database, M
         Objects.requireNonNull(database, "null database settings");
         Objects.requireNonNull(model, "null model settings");
         Objects.requireNonNull(componentsFile, "null components file");
-        Objects.requireNonNull(shutdownGrace, "null shutdown grace");
     }
 
     public static PipelineSettings read(Env env) {
@@ -27,8 +25,15 @@ public record PipelineSettings(KafkaSettings kafka, DatabaseSettings database, M
                 KafkaSettings.read(env),
                 DatabaseSettings.read(env),
                 ModelSettings.read(env),
-                env.optional("SESSIONFLOW_COMPONENTS").map(Path::of),
-                Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600)));
+                env.optional("SESSIONFLOW_COMPONENTS").map(Path::of));
+    }
+
+    /**
+     * How long a stopping worker waits for its work in flight: one setting for every worker in the
+     * process, read once, and only by a process that runs a worker.
+     */
+    public static Duration shutdownGrace(Env env) {
+        return Duration.ofSeconds(env.integer("SESSIONFLOW_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS, 0, 3600));
     }
 
     /** The topic prefix, which also starts every consumer group's default name. */

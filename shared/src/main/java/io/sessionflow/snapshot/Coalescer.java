@@ -88,13 +88,9 @@ public final class Coalescer implements AutoCloseable {
     private final ScheduledExecutorService ticker;
 
     /**
-     * @param retries how often, and with what pauses, a failing update of a session is tried before its
-     *                records are dead-lettered with the reason
-     */
-    /**
-     * A failing update is tried again with pauses from 1 s up to 16 s (six tries: about half a minute, enough for
-     * a model or database blip). Bounded because its records hold their partition's commit until they end;
-     * giving up loses nothing, since the next update catches up from what is stored.
+     * A failing update is tried again with pauses from 1 s up to 16 s (by default six tries: about half a minute,
+     * enough for a model or database blip). Bounded because its records hold their partition's commit until they
+     * end; giving up loses nothing, since the next update catches up from what is stored.
      */
     public static Backoff updateRetries(int tries) {
         return new Backoff(tries, FIRST_RETRY, LAST_RETRY);
@@ -103,6 +99,10 @@ public final class Coalescer implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY = Duration.ofSeconds(16);
 
+    /**
+     * @param retries how often, and with what pauses, a failing update of a session is tried before its
+     *                records are dead-lettered with the reason ({@link #updateRetries})
+     */
     public Coalescer(String name, int everyRuns, Duration maxDelay, SessionLanes lanes, Update update, Backoff retries) {
         this.name = Objects.requireNonNull(name, "null name");
         if (everyRuns < 1) {

@@ -1,7 +1,6 @@
 package io.sessionflow.snapshot;
 
 import io.sessionflow.config.Env;
-import io.sessionflow.config.PipelineSettings;
 import java.time.Duration;
 
 /**
@@ -24,14 +23,14 @@ public record SnapshotSettings(String groupId, int everyRuns, Duration maxDelay,
     public static final int DEFAULT_UPDATE_TRIES = 6;
 
     /** @param kind {@code SUMMARY} or {@code CONTEXT}: the variables are {@code SESSIONFLOW_<kind>_EVERY_RUNS} and so on */
-    public static SnapshotSettings read(Env env, PipelineSettings common, String kind, String groupName) {
+    public static SnapshotSettings read(Env env, String topicPrefix, Duration shutdownGrace, String kind, String groupName) {
         return new SnapshotSettings(
-                env.string("SESSIONFLOW_" + kind + "_GROUP", common.topicPrefix() + groupName),
+                env.string("SESSIONFLOW_" + kind + "_GROUP", topicPrefix + groupName),
                 env.integer("SESSIONFLOW_" + kind + "_EVERY_RUNS", DEFAULT_EVERY_RUNS, 1, 10_000),
                 Duration.ofMillis(env.integer("SESSIONFLOW_" + kind + "_MAX_DELAY_MS", DEFAULT_MAX_DELAY_MS, 0, 3_600_000)),
                 env.integer("SESSIONFLOW_" + kind + "_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 20),
                 env.integer("SESSIONFLOW_" + kind + "_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 10_000),
-                common.shutdownGrace(),
+                shutdownGrace,
                 env.integer("SESSIONFLOW_" + kind + "_UPDATE_TRIES", DEFAULT_UPDATE_TRIES, 1, 100));
     }
 }

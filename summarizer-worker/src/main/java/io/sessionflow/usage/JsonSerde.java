@@ -23,7 +23,7 @@ final class JsonSerde {
             try {
                 return Json.MAPPER.readValue(bytes, type);
             } catch (IOException e) {
-                // Kafka's own type, so that Streams' deserialization handler sees it as a bad record, not a crash.
+                // Kafka's own type for bytes that do not read as the expected value.
                 throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
             }
         };

@@ -34,7 +34,7 @@ public final class Authenticator {
     /** For the configuration log: whether keys are required, and how many there are (never the hashes). */
     @Override
     public String toString() {
-        return keys == null ? "AuthSettings[mode=off: every request is admin]" : "AuthSettings[mode=on, " + keys + "]";
+        return keys == null ? "Auth[SESSIONFLOW_AUTH=off: every request is admin]" : "Auth[SESSIONFLOW_AUTH=on, " + keys + "]";
     }
 
     private static ApiException unauthorized(String message) {

@@ -79,7 +79,7 @@ public final class JobRunner implements AutoCloseable {
                 }
                 failures = 0;
             } catch (RuntimeException e) {
-                // A database or broker outage: paced by the one backoff, not every poll, until it is over.
+                // Most often a database or broker outage: the next tries are paced by the one backoff, not every poll.
                 pause = ERROR_PAUSES.delayAfter(++failures);
                 log.warn("reprocessing paused after an error; retrying in {} ms: {}", pause.toMillis(), e.getMessage());
             }

@@ -47,14 +47,14 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Database database;
     private final ComponentRegistry components;
     private final WebhookSettings settings;
+    /** The pause between deliveries grows from the first retry's for ten doublings, then stays there. */
+    private static final int LAST_RETRY_FACTOR = 1 << 10;
+
     /**
      * Pauses between deliveries, database steps and dead-letter tries. This layer retries because a
      * receiver (or the database, or the broker) may be briefly away; a delivery has
      * SESSIONFLOW_WEBHOOK_MAX_ATTEMPTS tries, then is dead-lettered.
      */
-    /** The pause between deliveries grows from the first retry's for ten doublings, then stays there. */
-    private static final int LAST_RETRY_FACTOR = 1 << 10;
-
     private final Backoff retries;
     private final KafkaClients clients;
     private final PinnedHttpPost http;

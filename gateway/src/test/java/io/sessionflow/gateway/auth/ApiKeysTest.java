@@ -21,8 +21,8 @@ class ApiKeysTest {
         assertThat(keys.authenticate("alice-key")).contains(Principal.user("alice"));
         assertThat(keys.authenticate("bob-key")).isEmpty();
         // As the configuration log shows them: counted, never the hashes.
-        assertThat(Authenticator.withKeys(keys)).hasToString("AuthSettings[mode=on, keys=2 (1 admin, 1 user)]");
-        assertThat(Authenticator.off()).hasToString("AuthSettings[mode=off: every request is admin]");
+        assertThat(Authenticator.withKeys(keys)).hasToString("Auth[SESSIONFLOW_AUTH=on, keys=2 (1 admin, 1 user)]");
+        assertThat(Authenticator.off()).hasToString("Auth[SESSIONFLOW_AUTH=off: every request is admin]");
     }
 
     @Test
