@@ -4,29 +4,24 @@ import io.sessionflow.event.RunPaused;
 import io.sessionflow.event.RunRequested;
 import io.sessionflow.model.ToolCall;
 
-/** Where a run's progress goes as it happens (for streaming), given to the processor when it is made. The processor knows nothing of Kafka. */
+/**
+ * Where a run's progress goes as it happens (for streaming), given to the processor when it is made. The processor knows nothing of Kafka.
+ * Every step is a no-op unless a sink overrides it, so a sink says only what it listens to.
+ */
 public interface RunEventSink {
 
     RunEventSink NONE = new RunEventSink() {
-        @Override
-        public void started(RunRequested run) {
-        }
-
-        @Override
-        public void delta(RunRequested run, String text) {
-        }
-
-        @Override
-        public void retrying(RunRequested run, String reason) {
-        }
     };
 
-    void started(RunRequested run);
+    default void started(RunRequested run) {
+    }
 
-    void delta(RunRequested run, String text);
+    default void delta(RunRequested run, String text) {
+    }
 
     /** The attempt failed and another follows: what was streamed of it is void. */
-    void retrying(RunRequested run, String reason);
+    default void retrying(RunRequested run, String reason) {
+    }
 
     /** A tool call of the run is about to be executed (or its recorded result reused). */
     default void toolCallStarted(RunRequested run, ToolCall call) {

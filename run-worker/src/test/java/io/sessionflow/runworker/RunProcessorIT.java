@@ -82,14 +82,6 @@ class RunProcessorIT {
                 new ToolSettings(null, null, null), Duration.ofHours(1));
         RunEventSink sink = new RunEventSink() {
             @Override
-            public void started(RunRequested run) {
-            }
-
-            @Override
-            public void delta(RunRequested run, String text) {
-            }
-
-            @Override
             public void retrying(RunRequested run, String reason) {
                 retries.add(reason);
             }
