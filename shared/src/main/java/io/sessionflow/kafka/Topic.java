@@ -30,7 +30,7 @@ public record Topic<V>(String name, Class<V> valueType) {
     }
 
     /**
-     * Publishes {@code value} under {@code key} and waits until the broker has it (at most 30 s): what
+     * Publishes {@code value} under {@code key} and waits until the broker has it (at most {@link #PUBLISH_TIMEOUT}): what
      * the caller does next may rely on the record being on the topic.
      *
      * @throws BrokerException when the broker does not take it in time

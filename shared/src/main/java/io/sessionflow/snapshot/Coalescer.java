@@ -93,11 +93,8 @@ public final class Coalescer implements AutoCloseable {
      * end; giving up loses nothing, since the next update catches up from what is stored.
      */
     public static Backoff updateRetries(int tries) {
-        return new Backoff(tries, FIRST_RETRY, LAST_RETRY);
+        return new Backoff(tries, Duration.ofSeconds(1), Duration.ofSeconds(16));
     }
-
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    private static final Duration LAST_RETRY = Duration.ofSeconds(16);
 
     /**
      * @param retries how often, and with what pauses, a failing update of a session is tried before its

@@ -36,13 +36,13 @@ public final class JobRunner implements AutoCloseable {
     /** The job kind whose items are users (memories belong to a user), not sessions. */
     static final String MEMORIES = "memories";
 
-    private final Database database;
-    private final ComponentRegistry components;
-    private final Producer<String, byte[]> producer;
     /** How often running jobs are looked for: each step publishes a rate-limited slice of a job. */
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Backoff ERROR_PAUSES = Backoff.untilStopped(Duration.ofMillis(100), Duration.ofSeconds(10));
 
+    private final Database database;
+    private final ComponentRegistry components;
+    private final Producer<String, byte[]> producer;
     private final Topic<ReprocessSession> topic;
     private final RateLimiter rate;
     private final Clock clock;
@@ -136,7 +136,7 @@ public final class JobRunner implements AutoCloseable {
         }
         try {
             for (Future<RecordMetadata> send : sends) {
-                send.get(30, TimeUnit.SECONDS);
+                send.get(Topic.PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (Exception e) {
             // The transaction rolls back: the cursor stays, and the batch is published again next time.
