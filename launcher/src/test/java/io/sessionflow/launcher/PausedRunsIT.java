@@ -30,8 +30,12 @@ import org.junit.jupiter.api.Test;
 @PipelineIT
 class PausedRunsIT {
 
-    /** The port of the {@code concierge} component's pay_invoice URL in test-components.yaml. */
-    private static final int TOOL_PORT = 47614;
+    /**
+     * The port of the {@code concierge} component's pay_invoice URL in test-components.yaml.
+     * Below every OS's ephemeral range (Linux from 32768, macOS and Windows from 49152): a port in it can be
+     * taken by any outgoing connection of the test JVM, and the server then cannot bind.
+     */
+    private static final int TOOL_PORT = 17614;
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String WEATHER = "/tool lookup_weather {\"city\": \"Oslo\"}";
 

@@ -22,8 +22,12 @@ import org.junit.jupiter.api.Test;
 @PipelineIT
 class ToolsIT {
 
-    /** The port of the {@code cashier} component's tool URL in test-components.yaml. */
-    private static final int TOOL_PORT = 47613;
+    /**
+     * The port of the {@code cashier} component's tool URL in test-components.yaml.
+     * Below every OS's ephemeral range (Linux from 32768, macOS and Windows from 49152): a port in it can be
+     * taken by any outgoing connection of the test JVM, and the server then cannot bind.
+     */
+    private static final int TOOL_PORT = 17613;
 
     private final TestPipeline pipeline;
     private final Rows rows;
